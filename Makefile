@@ -39,8 +39,12 @@ run: build
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
-## generate: regenerate checked-in generated files.
+## generate: regenerate checked-in generated files (deepcopy, build/crds.yaml).
 generate:
+	$(GO) tool controller-gen object paths=./internal/api/...
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+		$(GO) tool controller-gen crd paths=./internal/api/... output:crd:dir=$$tmp && \
+		$(GO) run ./hack/assemble-crds -in $$tmp -out build/crds.yaml
 	$(GO) generate ./...
 
 ## check-generated: fail when generated files differ from what generate makes.
