@@ -45,6 +45,7 @@ generate:
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 		$(GO) tool controller-gen crd paths=./internal/api/... output:crd:dir=$$tmp && \
 		$(GO) run ./hack/assemble-crds -in $$tmp -out build/crds.yaml
+	cp build/crds.yaml internal/api/getambassador.io/crds.yaml
 	$(GO) generate ./...
 
 ## check-generated: fail when generated files differ from what generate makes.
