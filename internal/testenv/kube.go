@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 )
@@ -21,8 +22,12 @@ type KubeOptions struct {
 	// CRDPaths are files or directories of CustomResourceDefinitions to
 	// install (and wait for) before StartKube returns.
 	CRDPaths []string
+	// Scheme, when set, tells envtest which CRDs' kinds are convertible:
+	// their conversion webhook is pointed at the test process (see
+	// Kube.Env.WebhookInstallOptions for where to serve it).
+	Scheme *runtime.Scheme
 	// Webhooks, when set, are served by the test process and registered
-	// with the API server (for example a CRD conversion webhook).
+	// with the API server.
 	Webhooks envtest.WebhookInstallOptions
 }
 
@@ -47,6 +52,7 @@ func StartKube(t testing.TB, opts KubeOptions) *Kube {
 			Etcd:      &envtest.Etcd{Path: etcd, Out: &out, Err: &out},
 		},
 		CRDDirectoryPaths:     opts.CRDPaths,
+		CRDInstallOptions:     envtest.CRDInstallOptions{Scheme: opts.Scheme},
 		ErrorIfCRDPathMissing: len(opts.CRDPaths) > 0,
 		WebhookInstallOptions: opts.Webhooks,
 		// A cold start on a loaded 2-core machine takes far longer than

@@ -126,9 +126,9 @@ func TLSOrigination(serviceField string, allowScheme bool) Rule {
 				return nil
 			}
 			delete(spec, "tls")
+			// explicitTLSNull needs nothing: v2's types read `tls: null` as
+			// no tls at all, so that is what it becomes.
 			switch explicit["tls"] {
-			case explicitTLSNull:
-				spec["tls"] = nil
 			case explicitTLSFalse:
 				spec["tls"] = false
 			case explicitTLSEmptyName:

@@ -118,7 +118,7 @@ func TestDownInvertsUp(t *testing.T) {
 	}{
 		{"tls true", Mapping, `{"host": "h", "service": "quote", "tls": true}`},
 		{"tls true with http scheme", Mapping, `{"host": "h", "service": "HTTP://quote", "tls": true}`},
-		{"tls null", Mapping, `{"host": "h", "service": "quote", "tls": null}`},
+		{"tls false", Mapping, `{"host": "h", "service": "quote", "tls": false}`},
 		{"tls empty name", AuthService, `{"auth_service": "a", "tls": ""}`},
 		{"bool headers", Mapping, `{"host": "h", "headers": {"x-a": "1", "x-b": true}, "query_parameters": {"debug": true}}`},
 		{"added headers", Mapping, `{"host": "h", "add_request_headers": {"a": "x", "b": {"value": "y"}, "c": null}}`},
