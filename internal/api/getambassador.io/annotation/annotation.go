@@ -13,6 +13,10 @@ package annotation
 import (
 	"fmt"
 	"reflect"
+	"slices"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"sigs.k8s.io/controller-runtime/pkg/client"
 )
@@ -44,30 +48,70 @@ func Parse(parent client.Object) ([]Resource, []error) {
 	if !ok {
 		return nil, nil
 	}
+	source := describe(parent) + ": annotation " + Key
+	resources, others, errs := parseStream(source, value, parent)
+	// Inside an annotation only getambassador.io resources make sense.
+	for _, o := range others {
+		errs = append(errs, &Error{Source: source, Document: o.Document, Line: o.Line, Kind: o.Kind, Fields: o.unsupported})
+	}
+	slices.SortStableFunc(errs, func(a, b error) int {
+		return a.(*Error).Document - b.(*Error).Document
+	})
+	return resources, errs
+}
+
+// Other is a document of a file that is not a getambassador.io resource
+// (a Service, a Secret, ...), left for the caller to read.
+type Other struct {
+	Document, Line int
+	// APIVersion and Kind are the document's own.
+	APIVersion, Kind string
+	// JSON is the document converted to JSON.
+	JSON []byte
+
+	unsupported field.ErrorList
+}
+
+// ParseFile reads a YAML stream as `kubectl apply -f` would take it: the
+// getambassador.io resources come back as v3alpha1 objects (a missing
+// namespace becomes namespace), every other document comes back as an
+// Other, and each bad document gets an error naming source, its number
+// and its line.
+func ParseFile(source string, data []byte, namespace string) ([]Resource, []Other, []error) {
+	parent := &metav1.PartialObjectMetadata{ObjectMeta: metav1.ObjectMeta{Namespace: namespace}}
+	return parseStream(source, string(data), parent)
+}
+
+// parseStream reads every document of value; defaults come from parent.
+func parseStream(source, value string, parent client.Object) ([]Resource, []Other, []error) {
 	docs := splitDocuments(value)
 	if len(docs) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	c, err := defaultCatalog()
 	if err != nil {
 		// Only a broken build (embedded CRDs that do not load) gets here.
-		return nil, []error{fmt.Errorf("%s: annotation %s: %w", describe(parent), Key, err)}
+		return nil, nil, []error{fmt.Errorf("%s: %w", source, err)}
 	}
 	var (
 		resources []Resource
+		others    []Other
 		errs      []error
 	)
 	for _, doc := range docs {
-		obj, bad := c.resource(doc, parent)
+		obj, other, bad := c.resource(doc, parent)
 		switch {
 		case bad != nil:
-			bad.Parent, bad.Document, bad.Line = describe(parent), doc.number, doc.line
+			bad.Source, bad.Document, bad.Line = source, doc.number, doc.line
 			errs = append(errs, bad)
+		case other != nil:
+			other.Document, other.Line = doc.number, doc.line
+			others = append(others, *other)
 		case obj != nil:
 			resources = append(resources, Resource{Object: obj, Document: doc.number, Line: doc.line})
 		}
 	}
-	return resources, errs
+	return resources, others, errs
 }
 
 // SnapshotKey is the key Emissary files an object's annotation resources

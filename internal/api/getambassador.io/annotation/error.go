@@ -7,13 +7,15 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
-// Error is what is wrong with one document of an annotation. Its message
-// says where, as in
+// Error is what is wrong with one document of an annotation or a file. Its
+// message says where, as in
 //
 //	Service quote.default: annotation getambassador.io/config, document 2 (line 7): Mapping quote-backend: spec.prefix: Required value
+//	examples/mappings.yaml, document 3 (line 12): Mapping quote: spec.service: Required value
 type Error struct {
-	// Parent is the annotated object, as "Service quote.default".
-	Parent string
+	// Source is where the stream came from: "Service quote.default:
+	// annotation getambassador.io/config", or a file name.
+	Source string
 	// Document is the document's number in the annotation (from 1) and
 	// Line the line, within the annotation value, where it starts.
 	Document int
@@ -31,7 +33,7 @@ type Error struct {
 
 func (e *Error) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: annotation %s, document %d (line %d): ", e.Parent, Key, e.Document, e.Line)
+	fmt.Fprintf(&b, "%s, document %d (line %d): ", e.Source, e.Document, e.Line)
 	if e.Kind != "" {
 		b.WriteString(e.Kind)
 		if e.Name != "" {

@@ -37,21 +37,24 @@ const labelsKey = "metadata_labels"
 // resource turns one document into a typed v3alpha1 object. It returns
 // nil and no error for a document that is null; the returned Error has
 // the document's own findings, and Parse says where the document is.
-func (c *catalog) resource(doc document, parent client.Object) (client.Object, *Error) {
+func (c *catalog) resource(doc document, parent client.Object) (client.Object, *Other, *Error) {
 	raw, err := yaml.YAMLToJSON(doc.source())
 	if err != nil {
-		return nil, &Error{Err: yamlError(err)}
+		return nil, nil, &Error{Err: yamlError(err)}
 	}
 	var value any
 	if err := utiljson.Unmarshal(raw, &value); err != nil {
-		return nil, &Error{Err: err}
+		return nil, nil, &Error{Err: err}
 	}
 	if value == nil {
-		return nil, nil
+		return nil, nil, nil
 	}
 	flat, ok := value.(map[string]any)
 	if !ok {
-		return nil, &Error{Err: fmt.Errorf("a resource must be a mapping, not %s", jsonType(value))}
+		return nil, nil, &Error{Err: fmt.Errorf("a resource must be a mapping, not %s", jsonType(value))}
+	}
+	if other := otherGroup(flat, raw); other != nil {
+		return nil, other, nil
 	}
 
 	obj, errs := structure(flat)
@@ -62,14 +65,14 @@ func (c *catalog) resource(doc document, parent client.Object) (client.Object, *
 		bad.Name, _ = flat["name"].(string) // structure failed before moving it
 	}
 	if len(errs) > 0 {
-		return nil, bad
+		return nil, nil, bad
 	}
 	inherit(obj, parent)
 
 	gvk, errs := c.kindOf(obj)
 	if len(errs) > 0 {
 		bad.Fields = errs
-		return nil, bad
+		return nil, nil, bad
 	}
 	strict := gvk.GroupVersion() == getambassador.HubVersion
 	if strict {
@@ -77,14 +80,14 @@ func (c *catalog) resource(doc document, parent client.Object) (client.Object, *
 		// v1/v2 keep the last value as Emissary always did.
 		if _, err := yaml.YAMLToJSONStrict(doc.source()); err != nil {
 			bad.Err = yamlError(err)
-			return nil, bad
+			return nil, nil, bad
 		}
 	}
 	errs = metadataErrors(metadata(obj))
 	errs = append(errs, c.schemas[gvk].admit(obj, strict)...)
 	if len(errs) > 0 {
 		bad.Fields = errs
-		return nil, bad
+		return nil, nil, bad
 	}
 
 	typed, errs, err := c.decode(gvk, obj, strict)
@@ -95,15 +98,39 @@ func (c *catalog) resource(doc document, parent client.Object) (client.Object, *
 	}
 	if bad.Err != nil || len(errs) > 0 {
 		bad.Fields = errs
-		return nil, bad
+		return nil, nil, bad
 	}
 	hub, err := getambassador.ToHub(typed)
 	if err != nil {
 		bad.Err = err
-		return nil, bad
+		return nil, nil, bad
 	}
 	hub.GetObjectKind().SetGroupVersionKind(getambassador.HubVersion.WithKind(gvk.Kind))
-	return hub, nil
+	return hub, nil, nil
+}
+
+// unsupportedAPIVersion is the error for an apiVersion we do not serve.
+func unsupportedAPIVersion(apiVersion string) *field.Error {
+	served := make([]string, 0, len(getambassador.Versions))
+	for _, v := range getambassador.Versions {
+		served = append(served, v.String())
+	}
+	return field.NotSupported(field.NewPath("apiVersion"), apiVersion, served)
+}
+
+// otherGroup returns the document as an Other when its apiVersion is
+// neither getambassador.io's nor the legacy ambassador/ one.
+func otherGroup(obj map[string]any, raw []byte) *Other {
+	apiVersion, _ := obj["apiVersion"].(string)
+	kind, _ := obj["kind"].(string)
+	gv, err := schema.ParseGroupVersion(apiVersion)
+	if apiVersion == "" || err != nil || gv.Group == getambassador.Group || gv.Group == legacyGroup {
+		return nil
+	}
+	return &Other{
+		APIVersion: apiVersion, Kind: kind, JSON: raw,
+		unsupported: field.ErrorList{unsupportedAPIVersion(apiVersion)},
+	}
 }
 
 // structure turns a flat resource into the structured one (apiVersion,
@@ -201,11 +228,7 @@ func (c *catalog) kindOf(obj map[string]any) (schema.GroupVersionKind, field.Err
 		gv.Group = getambassador.Group
 	}
 	if err != nil || gv.Group != getambassador.Group || c.kinds[gv.Version] == nil {
-		var served []string
-		for _, v := range getambassador.Versions {
-			served = append(served, v.String())
-		}
-		return schema.GroupVersionKind{}, field.ErrorList{field.NotSupported(field.NewPath("apiVersion"), apiVersion, served)}
+		return schema.GroupVersionKind{}, field.ErrorList{unsupportedAPIVersion(apiVersion)}
 	}
 	gvk := gv.WithKind(kind)
 	if _, ok := c.schemas[gvk]; !ok {
