@@ -1,0 +1,135 @@
+package envoy
+
+import (
+	"strings"
+	"testing"
+
+	bootstrapv3 "github.com/envoyproxy/go-control-plane/envoy/config/bootstrap/v3"
+	clusterv3 "github.com/envoyproxy/go-control-plane/envoy/config/cluster/v3"
+	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
+	listenerv3 "github.com/envoyproxy/go-control-plane/envoy/config/listener/v3"
+	routev3 "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
+	routerv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/router/v3"
+	hcmv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/http_connection_manager/v3"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/anypb"
+	"google.golang.org/protobuf/types/known/durationpb"
+)
+
+func mustAny(t *testing.T, m proto.Message) *anypb.Any {
+	t.Helper()
+	a, err := anypb.New(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// validConfig is a small but complete configuration: one listener on
+// 8080 routing /quote/ to cluster_quote_default.
+func validConfig(t *testing.T) *Config {
+	t.Helper()
+	hcm := &hcmv3.HttpConnectionManager{
+		StatPrefix: "ingress_http",
+		RouteSpecifier: &hcmv3.HttpConnectionManager_RouteConfig{RouteConfig: &routev3.RouteConfiguration{
+			Name: "ambassador-listener-8080-routeconfig-0",
+			VirtualHosts: []*routev3.VirtualHost{{
+				Name:    "ambassador-listener-8080-*",
+				Domains: []string{"*"},
+				Routes: []*routev3.Route{{
+					Match:  &routev3.RouteMatch{PathSpecifier: &routev3.RouteMatch_Prefix{Prefix: "/quote/"}},
+					Action: &routev3.Route_Route{Route: &routev3.RouteAction{ClusterSpecifier: &routev3.RouteAction_Cluster{Cluster: "cluster_quote_default"}}},
+				}},
+			}},
+		}},
+		HttpFilters: []*hcmv3.HttpFilter{{Name: "envoy.filters.http.router", ConfigType: &hcmv3.HttpFilter_TypedConfig{TypedConfig: mustAny(t, &routerv3.Router{})}}},
+	}
+	return &Config{
+		Bootstrap: &bootstrapv3.Bootstrap{Node: &corev3.Node{Id: "test-id", Cluster: "ambassador-default"}},
+		Listeners: []*listenerv3.Listener{{
+			Name:    "ambassador-listener-8080",
+			Address: socket("0.0.0.0", 8080),
+			FilterChains: []*listenerv3.FilterChain{{Filters: []*listenerv3.Filter{{
+				Name:       "envoy.filters.network.http_connection_manager",
+				ConfigType: &listenerv3.Filter_TypedConfig{TypedConfig: mustAny(t, hcm)},
+			}}}},
+		}},
+		Clusters: []*clusterv3.Cluster{{
+			Name:                 "cluster_quote_default",
+			ConnectTimeout:       durationpb.New(3e9),
+			ClusterDiscoveryType: &clusterv3.Cluster_Type{Type: clusterv3.Cluster_STRICT_DNS},
+		}},
+	}
+}
+
+func socket(addr string, port uint32) *corev3.Address {
+	return &corev3.Address{Address: &corev3.Address_SocketAddress{SocketAddress: &corev3.SocketAddress{
+		Address: addr, PortSpecifier: &corev3.SocketAddress_PortValue{PortValue: port},
+	}}}
+}
+
+func TestValidateAcceptsAValidConfig(t *testing.T) {
+	if err := Validate(validConfig(t)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestValidateFindsEveryKindOfProblem(t *testing.T) {
+	tests := []struct {
+		name   string
+		break_ func(t *testing.T, c *Config)
+		want   string
+	}{
+		{"route to a missing cluster", func(t *testing.T, c *Config) { c.Clusters = nil },
+			`cluster "cluster_quote_default" does not exist`},
+		{"duplicate cluster", func(t *testing.T, c *Config) { c.Clusters = append(c.Clusters, c.Clusters[0]) },
+			"cluster cluster_quote_default: defined twice"},
+		{"duplicate listener address", func(t *testing.T, c *Config) {
+			l := proto.Clone(c.Listeners[0]).(*listenerv3.Listener)
+			l.Name = "another"
+			c.Listeners = append(c.Listeners, l)
+		}, "address 0.0.0.0:8080 is already used by listener ambassador-listener-8080"},
+		{"Envoy constraint violated", func(t *testing.T, c *Config) { c.Clusters[0].Name = "" },
+			"Name: value length must be at least 1"},
+		{"Any that does not resolve", func(t *testing.T, c *Config) {
+			c.Listeners[0].FilterChains[0].Filters[0].GetTypedConfig().TypeUrl = "type.googleapis.com/envoy.nope.v3.Nope"
+		}, `typed config "type.googleapis.com/envoy.nope.v3.Nope"`},
+		{"invalid message inside an Any", func(t *testing.T, c *Config) {
+			hcm := &hcmv3.HttpConnectionManager{}
+			if err := c.Listeners[0].FilterChains[0].Filters[0].GetTypedConfig().UnmarshalTo(hcm); err != nil {
+				t.Fatal(err)
+			}
+			hcm.StatPrefix = ""
+			c.Listeners[0].FilterChains[0].Filters[0].ConfigType = &listenerv3.Filter_TypedConfig{TypedConfig: mustAny(t, hcm)}
+		}, "StatPrefix: value length must be at least 1"},
+		{"missing bootstrap", func(t *testing.T, c *Config) { c.Bootstrap = nil }, "bootstrap: missing"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := validConfig(t)
+			tc.break_(t, c)
+			err := Validate(c)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Validate = %v, want an error containing %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestMarshalIsStable(t *testing.T) {
+	c := validConfig(t)
+	a, err := c.EnvoyJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := validConfig(t).EnvoyJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(a) != string(b) {
+		t.Error("the same config marshalled to different bytes")
+	}
+	if !strings.Contains(string(a), "\n  \"static_resources\": {") {
+		t.Errorf("want indented JSON with proto field names:\n%s", a)
+	}
+}
