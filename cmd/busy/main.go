@@ -42,6 +42,7 @@ var commands = []struct {
 	{"apiext", apiext.Command},
 	{"kubestatus", kubestatus.Command},
 	{"agent", agent.Command},
+	{"translate", diag.TranslateCommand},
 }
 
 // multiCallNames are the names under which the binary acts as a dispatcher

@@ -1,0 +1,63 @@
+package envoy
+
+import (
+	clusterv3 "github.com/envoyproxy/go-control-plane/envoy/config/cluster/v3"
+	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
+	endpointv3 "github.com/envoyproxy/go-control-plane/envoy/config/endpoint/v3"
+	tlsv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/transport_sockets/tls/v3"
+
+	"github.com/emissary-go/emissary/internal/diag/ir"
+)
+
+// cluster builds one upstream cluster.
+func (t *translator) cluster(c *ir.Cluster) *clusterv3.Cluster {
+	out := &clusterv3.Cluster{
+		Name:            c.EnvoyName,
+		AltStatName:     c.StatName,
+		ConnectTimeout:  millis(c.ConnectTimeoutMs),
+		LbPolicy:        clusterv3.Cluster_ROUND_ROBIN,
+		DnsLookupFamily: clusterv3.Cluster_DnsLookupFamily(clusterv3.Cluster_DnsLookupFamily_value[c.DNSLookupFamily]),
+	}
+	if c.Type == "EDS" {
+		out.ClusterDiscoveryType = &clusterv3.Cluster_Type{Type: clusterv3.Cluster_EDS}
+		out.EdsClusterConfig = &clusterv3.Cluster_EdsClusterConfig{
+			EdsConfig: &corev3.ConfigSource{
+				ConfigSourceSpecifier: &corev3.ConfigSource_Ads{Ads: &corev3.AggregatedConfigSource{}},
+				ResourceApiVersion:    corev3.ApiVersion_V3,
+			},
+			ServiceName: c.EDSName,
+		}
+	} else {
+		out.ClusterDiscoveryType = &clusterv3.Cluster_Type{Type: clusterv3.Cluster_DiscoveryType(clusterv3.Cluster_DiscoveryType_value[c.Type])}
+		out.RespectDnsTtl = c.RespectDNSTTL
+		out.LoadAssignment = &endpointv3.ClusterLoadAssignment{
+			ClusterName: c.EnvoyName,
+			Endpoints:   []*endpointv3.LocalityLbEndpoints{{LbEndpoints: []*endpointv3.LbEndpoint{lbEndpoint(c.Host, c.Port)}}},
+		}
+	}
+	if c.HTTP2 {
+		out.Http2ProtocolOptions = &corev3.Http2ProtocolOptions{}
+	}
+	if c.IdleTimeoutMs > 0 || c.MaxLifetimeMs > 0 {
+		opts := &corev3.HttpProtocolOptions{}
+		if c.IdleTimeoutMs > 0 {
+			opts.IdleTimeout = millis(c.IdleTimeoutMs)
+		}
+		if c.MaxLifetimeMs > 0 {
+			opts.MaxConnectionDuration = millis(c.MaxLifetimeMs)
+		}
+		out.CommonHttpProtocolOptions = opts
+	}
+	if c.OriginateTLS {
+		upstream := &tlsv3.UpstreamTlsContext{CommonTlsContext: &tlsv3.CommonTlsContext{}}
+		if c.TLS != nil {
+			upstream.CommonTlsContext = t.commonTLS(c.TLS)
+			upstream.Sni = c.TLS.SNI
+		}
+		out.TransportSocket = &corev3.TransportSocket{
+			Name:       "envoy.transport_sockets.tls",
+			ConfigType: &corev3.TransportSocket_TypedConfig{TypedConfig: t.any(upstream)},
+		}
+	}
+	return out
+}

@@ -1,0 +1,509 @@
+package envoy
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	accesslogv3 "github.com/envoyproxy/go-control-plane/envoy/config/accesslog/v3"
+	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
+	listenerv3 "github.com/envoyproxy/go-control-plane/envoy/config/listener/v3"
+	routev3 "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
+	fileaccesslogv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/access_loggers/file/v3"
+	corsv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/cors/v3"
+	healthcheckv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/health_check/v3"
+	routerv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/router/v3"
+	proxyprotocolv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/listener/proxy_protocol/v3"
+	tlsinspectorv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/listener/tls_inspector/v3"
+	hcmv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/http_connection_manager/v3"
+	tlsv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/transport_sockets/tls/v3"
+	matcherv3 "github.com/envoyproxy/go-control-plane/envoy/type/matcher/v3"
+	typev3 "github.com/envoyproxy/go-control-plane/envoy/type/v3"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/anypb"
+	"google.golang.org/protobuf/types/known/durationpb"
+	"google.golang.org/protobuf/types/known/wrapperspb"
+
+	"github.com/emissary-go/emissary/internal/diag/ir"
+)
+
+// Options are the paths and settings outside the IR that shape the
+// configuration.
+type Options struct {
+	// SecretDir is where diagd writes TLS certificates for Envoy to read
+	// (the snapshot directory).
+	SecretDir string
+	// ReadyPort is AMBASSADOR_READY_PORT, the Envoy readiness listener.
+	ReadyPort int
+}
+
+// Translate builds the Envoy configuration for an IR and validates it.
+func Translate(x *ir.IR, opts Options) (*Config, error) {
+	if opts.ReadyPort == 0 {
+		opts.ReadyPort = 8006
+	}
+	if opts.SecretDir == "" {
+		opts.SecretDir = "/ambassador/snapshots"
+	}
+	t := &translator{ir: x, opts: opts}
+	c := &Config{Bootstrap: bootstrap(x.Identity.NodeName)}
+	for _, l := range x.Listeners {
+		if el := t.listener(l); el != nil {
+			c.Listeners = append(c.Listeners, el)
+		}
+	}
+	c.Listeners = append(c.Listeners, t.readyListener())
+	for _, cl := range x.Clusters {
+		c.Clusters = append(c.Clusters, t.cluster(cl))
+	}
+	if t.err != nil {
+		return nil, t.err
+	}
+	if err := Validate(c); err != nil {
+		return nil, fmt.Errorf("generated configuration is invalid: %w", err)
+	}
+	return c, nil
+}
+
+type translator struct {
+	ir   *ir.IR
+	opts Options
+	err  error
+}
+
+// any packs a message; only a programming error can make it fail.
+func (t *translator) any(m proto.Message) *anypb.Any {
+	a, err := anypb.New(m)
+	if err != nil && t.err == nil {
+		t.err = err
+	}
+	return a
+}
+
+func millis(ms int) *durationpb.Duration {
+	return durationpb.New(time.Duration(ms) * time.Millisecond)
+}
+
+// listener builds one Envoy listener: a TLS filter chain per server name
+// and one shared cleartext chain, each with a virtual host per Host.
+func (t *translator) listener(l *ir.Listener) *listenerv3.Listener {
+	hosts := t.hostsFor(l)
+	type chain struct {
+		name  string
+		tls   *ir.TLSContext
+		snis  []string
+		hosts []*ir.Host
+	}
+	var chains []*chain
+	var cleartext *chain
+	bySNI := map[string]*chain{}
+	for _, h := range hosts {
+		if l.HasTLS() && h.TLS != nil {
+			c, ok := bySNI[h.SNI()]
+			if !ok {
+				c = &chain{name: "httpshost-" + h.Name, tls: h.TLS, snis: []string{h.SNI()}}
+				bySNI[h.SNI()] = c
+				chains = append(chains, c)
+			}
+			c.hosts = append(c.hosts, h)
+		}
+		if !(l.SecurityModel == "INSECURE" && h.InsecureAction == "Reject") {
+			if cleartext == nil {
+				cleartext = &chain{name: "httphost-shared"}
+				chains = append(chains, cleartext)
+			}
+			cleartext.hosts = append(cleartext.hosts, h)
+		}
+	}
+	if len(chains) == 0 {
+		return nil
+	}
+	out := &listenerv3.Listener{
+		Name:    l.Name,
+		Address: socketAddress(l.BindAddress, l.Port),
+	}
+	for _, p := range l.ProtocolStack {
+		switch p {
+		case "TLS":
+			out.ListenerFilters = append(out.ListenerFilters, &listenerv3.ListenerFilter{
+				Name:       "envoy.filters.listener.tls_inspector",
+				ConfigType: &listenerv3.ListenerFilter_TypedConfig{TypedConfig: t.any(&tlsinspectorv3.TlsInspector{})},
+			})
+		case "PROXY":
+			out.ListenerFilters = append(out.ListenerFilters, &listenerv3.ListenerFilter{
+				Name:       "envoy.filters.listener.proxy_protocol",
+				ConfigType: &listenerv3.ListenerFilter_TypedConfig{TypedConfig: t.any(&proxyprotocolv3.ProxyProtocol{})},
+			})
+		}
+	}
+	for _, c := range chains {
+		fc := &listenerv3.FilterChain{
+			Name:             c.name,
+			FilterChainMatch: &listenerv3.FilterChainMatch{},
+			Filters:          []*listenerv3.Filter{t.httpConnectionManager(l, c.hosts)},
+		}
+		if c.tls != nil {
+			fc.FilterChainMatch.TransportProtocol = "tls"
+			if !slices.Contains(c.snis, "*") {
+				fc.FilterChainMatch.ServerNames = c.snis
+			}
+			fc.TransportSocket = &corev3.TransportSocket{
+				Name: "envoy.transport_sockets.tls",
+				ConfigType: &corev3.TransportSocket_TypedConfig{TypedConfig: t.any(&tlsv3.DownstreamTlsContext{
+					CommonTlsContext:         t.commonTLS(c.tls),
+					RequireClientCertificate: boolValue(c.tls.CertRequired),
+				})},
+			}
+		}
+		out.FilterChains = append(out.FilterChains, fc)
+	}
+	return out
+}
+
+// hostsFor returns the Hosts a listener serves, one per hostname (the
+// last wins), sorted by hostname.
+func (t *translator) hostsFor(l *ir.Listener) []*ir.Host {
+	byName := map[string]*ir.Host{}
+	for _, h := range t.ir.Hosts {
+		if slices.Contains(l.Hosts, h.Hostname) {
+			byName[h.Hostname] = h
+		}
+	}
+	var out []*ir.Host
+	for _, name := range l.Hosts {
+		if h, ok := byName[name]; ok && !slices.Contains(out, h) {
+			out = append(out, h)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b *ir.Host) int { return strings.Compare(a.Hostname, b.Hostname) })
+	return out
+}
+
+// httpConnectionManager is the HTTP filter of one chain.
+func (t *translator) httpConnectionManager(l *ir.Listener, hosts []*ir.Host) *listenerv3.Filter {
+	s := t.ir.Settings
+	hcm := &hcmv3.HttpConnectionManager{
+		StatPrefix: l.StatsPrefix,
+		AccessLog: []*accesslogv3.AccessLog{{
+			Name: "envoy.access_loggers.file",
+			ConfigType: &accesslogv3.AccessLog_TypedConfig{TypedConfig: t.any(&fileaccesslogv3.FileAccessLog{
+				Path: "/dev/fd/1",
+				AccessLogFormat: &fileaccesslogv3.FileAccessLog_LogFormat{LogFormat: &corev3.SubstitutionFormatString{
+					Format: &corev3.SubstitutionFormatString_TextFormatSource{TextFormatSource: &corev3.DataSource{
+						Specifier: &corev3.DataSource_InlineString{InlineString: defaultAccessLogFormat + "\n"},
+					}},
+				}},
+			})},
+		}},
+		HttpFilters: []*hcmv3.HttpFilter{
+			{Name: "envoy.filters.http.cors", ConfigType: &hcmv3.HttpFilter_TypedConfig{TypedConfig: t.any(&corsv3.Cors{})}},
+			{Name: "envoy.filters.http.router", ConfigType: &hcmv3.HttpFilter_TypedConfig{TypedConfig: t.any(&routerv3.Router{})}},
+		},
+		NormalizePath:             wrapperspb.Bool(true),
+		UseRemoteAddress:          wrapperspb.Bool(s.UseRemoteAddress),
+		ServerName:                s.ServerName,
+		HttpProtocolOptions:       &corev3.Http1ProtocolOptions{AcceptHttp_10: s.EnableHTTP10},
+		PreserveExternalRequestId: false,
+		StripMatchingHostPort:     s.StripMatchingHostPort,
+		MergeSlashes:              s.MergeSlashes,
+		RouteSpecifier: &hcmv3.HttpConnectionManager_RouteConfig{RouteConfig: &routev3.RouteConfiguration{
+			VirtualHosts: t.virtualHosts(l, hosts),
+		}},
+	}
+	if l.L7Depth > 0 {
+		hcm.XffNumTrustedHops = uint32(l.L7Depth)
+	}
+	if s.ListenerIdleTimeoutMs > 0 {
+		hcm.CommonHttpProtocolOptions = &corev3.HttpProtocolOptions{IdleTimeout: millis(s.ListenerIdleTimeoutMs)}
+	}
+	return &listenerv3.Filter{
+		Name:       "envoy.filters.network.http_connection_manager",
+		ConfigType: &listenerv3.Filter_TypedConfig{TypedConfig: t.any(hcm)},
+	}
+}
+
+// defaultAccessLogFormat is Emissary's access log line.
+const defaultAccessLogFormat = `ACCESS [%START_TIME%] "%REQ(:METHOD)% %REQ(X-ENVOY-ORIGINAL-PATH?:PATH)% %PROTOCOL%" %RESPONSE_CODE% %RESPONSE_FLAGS% %BYTES_RECEIVED% %BYTES_SENT% %DURATION% %RESP(X-ENVOY-UPSTREAM-SERVICE-TIME)% "%REQ(X-FORWARDED-FOR)%" "%REQ(USER-AGENT)%" "%REQ(X-REQUEST-ID)%" "%REQ(:AUTHORITY)%" "%UPSTREAM_HOST%"`
+
+// virtualHosts: one per Host, holding the routes of every group the Host
+// serves, each in its secure and insecure variants.
+func (t *translator) virtualHosts(l *ir.Listener, hosts []*ir.Host) []*routev3.VirtualHost {
+	var out []*routev3.VirtualHost
+	for _, h := range hosts {
+		vh := &routev3.VirtualHost{Name: l.Name + "-" + h.Hostname, Domains: []string{h.Hostname}}
+		for _, g := range t.ir.Groups {
+			for _, r := range t.groupRoutes(g, h) {
+				vh.Routes = append(vh.Routes, variants(r, l.SecurityModel, h.InsecureAction)...)
+			}
+		}
+		out = append(out, vh)
+	}
+	return out
+}
+
+// variants turns a route into what a listener's security model and a
+// Host's insecure action make of it: with XFP, a route for requests that
+// came over TLS (X-Forwarded-Proto: https) and one for the rest.
+func variants(r *routev3.Route, securityModel, insecureAction string) []*routev3.Route {
+	var out []*routev3.Route
+	if securityModel != "INSECURE" {
+		secure := proto.Clone(r).(*routev3.Route)
+		if securityModel == "XFP" {
+			secure.Match.Headers = append(secure.Match.Headers, &routev3.HeaderMatcher{
+				Name:                 "x-forwarded-proto",
+				HeaderMatchSpecifier: &routev3.HeaderMatcher_StringMatch{StringMatch: &matcherv3.StringMatcher{MatchPattern: &matcherv3.StringMatcher_Exact{Exact: "https"}}},
+			})
+		}
+		out = append(out, secure)
+	}
+	if securityModel != "SECURE" {
+		switch insecureAction {
+		case "Route":
+			out = append(out, proto.Clone(r).(*routev3.Route))
+		case "Redirect":
+			redirect := proto.Clone(r).(*routev3.Route)
+			redirect.Action = &routev3.Route_Redirect{Redirect: &routev3.RedirectAction{
+				SchemeRewriteSpecifier: &routev3.RedirectAction_HttpsRedirect{HttpsRedirect: true},
+			}}
+			redirect.RequestHeadersToAdd, redirect.RequestHeadersToRemove = nil, nil
+			redirect.ResponseHeadersToAdd, redirect.ResponseHeadersToRemove = nil, nil
+			out = append(out, redirect)
+		}
+	}
+	return out
+}
+
+// groupRoutes are a group's routes for one Host: one per Mapping (canary
+// thresholds in runtime_fraction), or the redirect.
+func (t *translator) groupRoutes(g *ir.Group, h *ir.Host) []*routev3.Route {
+	if !h.ServesMapping(g.First()) {
+		return nil
+	}
+	if g.Redirect != nil {
+		return []*routev3.Route{t.redirectRoute(g.Redirect)}
+	}
+	var out []*routev3.Route
+	for _, m := range g.Mappings {
+		r := &routev3.Route{Match: t.match(m)}
+		r.Match.RuntimeFraction = &corev3.RuntimeFractionalPercent{
+			DefaultValue: &typev3.FractionalPercent{Numerator: uint32(m.Cumulative), Denominator: typev3.FractionalPercent_HUNDRED},
+			RuntimeKey:   "routing.traffic_shift." + m.Cluster,
+		}
+		action := &routev3.RouteAction{
+			ClusterSpecifier: &routev3.RouteAction_Cluster{Cluster: m.Cluster},
+			Timeout:          millis(m.TimeoutMs),
+		}
+		if m.IdleTimeoutMs > 0 {
+			action.IdleTimeout = millis(m.IdleTimeoutMs)
+		}
+		switch {
+		case m.RegexRewrite != nil:
+			action.RegexRewrite = &matcherv3.RegexMatchAndSubstitute{Pattern: t.regex(m.RegexRewrite.Pattern), Substitution: m.RegexRewrite.Substitution}
+		case m.Rewrite == nil:
+			action.PrefixRewrite = "/"
+		case *m.Rewrite != "":
+			action.PrefixRewrite = *m.Rewrite
+		}
+		if m.HostRewrite != "" {
+			action.HostRewriteSpecifier = &routev3.RouteAction_HostRewriteLiteral{HostRewriteLiteral: m.HostRewrite}
+		} else if m.AutoHostRewrite != nil {
+			action.HostRewriteSpecifier = &routev3.RouteAction_AutoHostRewrite{AutoHostRewrite: wrapperspb.Bool(*m.AutoHostRewrite)}
+		}
+		if m.Priority != "" {
+			action.Priority = corev3.RoutingPriority(corev3.RoutingPriority_value[strings.ToUpper(m.Priority)])
+		}
+		for _, u := range m.AllowUpgrade {
+			action.UpgradeConfigs = append(action.UpgradeConfigs, &routev3.RouteAction_UpgradeConfig{UpgradeType: u})
+		}
+		if g.Shadow != nil && g.Shadow.Cluster != "" {
+			numerator := uint32(100)
+			if g.Shadow.Weight != nil {
+				numerator = uint32(*g.Shadow.Weight)
+			}
+			action.RequestMirrorPolicies = []*routev3.RouteAction_RequestMirrorPolicy{{
+				Cluster:         g.Shadow.Cluster,
+				RuntimeFraction: &corev3.RuntimeFractionalPercent{DefaultValue: &typev3.FractionalPercent{Numerator: numerator, Denominator: typev3.FractionalPercent_HUNDRED}},
+			}}
+		}
+		r.Action = &routev3.Route_Route{Route: action}
+		r.RequestHeadersToAdd = headersToAdd(m.AddRequestHeaders)
+		r.ResponseHeadersToAdd = headersToAdd(m.AddResponseHeaders)
+		r.RequestHeadersToRemove = m.RemoveRequestHeaders
+		r.ResponseHeadersToRemove = m.RemoveResponseHeaders
+		out = append(out, r)
+	}
+	return out
+}
+
+// redirectResponseCodes map Emissary's redirect_response_code to Envoy's.
+var redirectResponseCodes = map[int]routev3.RedirectAction_RedirectResponseCode{
+	301: routev3.RedirectAction_MOVED_PERMANENTLY,
+	302: routev3.RedirectAction_FOUND,
+	303: routev3.RedirectAction_SEE_OTHER,
+	307: routev3.RedirectAction_TEMPORARY_REDIRECT,
+	308: routev3.RedirectAction_PERMANENT_REDIRECT,
+}
+
+func (t *translator) redirectRoute(m *ir.Mapping) *routev3.Route {
+	r := &routev3.Route{Match: t.match(m)}
+	r.Match.RuntimeFraction = &corev3.RuntimeFractionalPercent{DefaultValue: &typev3.FractionalPercent{Numerator: 100, Denominator: typev3.FractionalPercent_HUNDRED}}
+	redirect := &routev3.RedirectAction{HostRedirect: m.Service, ResponseCode: redirectResponseCodes[m.RedirectResponseCode]}
+	switch {
+	case m.PathRedirect != "":
+		redirect.PathRewriteSpecifier = &routev3.RedirectAction_PathRedirect{PathRedirect: m.PathRedirect}
+	case m.PrefixRedirect != "":
+		redirect.PathRewriteSpecifier = &routev3.RedirectAction_PrefixRewrite{PrefixRewrite: m.PrefixRedirect}
+	case m.RegexRedirect != nil:
+		redirect.PathRewriteSpecifier = &routev3.RedirectAction_RegexRewrite{RegexRewrite: &matcherv3.RegexMatchAndSubstitute{
+			Pattern: t.regex(m.RegexRedirect.Pattern), Substitution: m.RegexRedirect.Substitution,
+		}}
+	}
+	r.Action = &routev3.Route_Redirect{Redirect: redirect}
+	return r
+}
+
+// match is a route's conditions: the path, headers (with :authority as a
+// glob), the method and query parameters.
+func (t *translator) match(m *ir.Mapping) *routev3.RouteMatch {
+	rm := &routev3.RouteMatch{CaseSensitive: wrapperspb.Bool(m.CaseSensitive == nil || *m.CaseSensitive)}
+	switch {
+	case m.PrefixRegex:
+		rm.PathSpecifier = &routev3.RouteMatch_SafeRegex{SafeRegex: t.regex(m.Prefix)}
+	case m.PrefixExact:
+		rm.PathSpecifier = &routev3.RouteMatch_Path{Path: m.Prefix}
+	default:
+		rm.PathSpecifier = &routev3.RouteMatch_Prefix{Prefix: m.Prefix}
+	}
+	for _, h := range m.Headers {
+		if hm := t.headerMatcher(h); hm != nil {
+			rm.Headers = append(rm.Headers, hm)
+		}
+	}
+	for _, q := range m.Query {
+		qm := &routev3.QueryParameterMatcher{Name: q.Name}
+		switch {
+		case q.Present:
+			qm.QueryParameterMatchSpecifier = &routev3.QueryParameterMatcher_PresentMatch{PresentMatch: true}
+		case q.Regex:
+			qm.QueryParameterMatchSpecifier = &routev3.QueryParameterMatcher_StringMatch{StringMatch: &matcherv3.StringMatcher{MatchPattern: &matcherv3.StringMatcher_SafeRegex{SafeRegex: t.regex(q.Value)}}}
+		default:
+			qm.QueryParameterMatchSpecifier = &routev3.QueryParameterMatcher_StringMatch{StringMatch: &matcherv3.StringMatcher{MatchPattern: &matcherv3.StringMatcher_Exact{Exact: q.Value}}}
+		}
+		rm.QueryParameters = append(rm.QueryParameters, qm)
+	}
+	return rm
+}
+
+func (t *translator) headerMatcher(h ir.Match) *routev3.HeaderMatcher {
+	out := &routev3.HeaderMatcher{Name: h.Name}
+	str := func(sm *matcherv3.StringMatcher) *routev3.HeaderMatcher {
+		out.HeaderMatchSpecifier = &routev3.HeaderMatcher_StringMatch{StringMatch: sm}
+		return out
+	}
+	switch {
+	case h.Present:
+		out.HeaderMatchSpecifier = &routev3.HeaderMatcher_PresentMatch{PresentMatch: true}
+		return out
+	case h.Regex:
+		return str(&matcherv3.StringMatcher{MatchPattern: &matcherv3.StringMatcher_SafeRegex{SafeRegex: t.regex(h.Value)}})
+	case h.Name == ":authority" && h.Value == "*":
+		return nil // any host: the virtual host already decides
+	case h.Name == ":authority" && strings.HasPrefix(h.Value, "*"):
+		return str(&matcherv3.StringMatcher{MatchPattern: &matcherv3.StringMatcher_Suffix{Suffix: h.Value[1:]}})
+	case h.Name == ":authority" && strings.HasSuffix(h.Value, "*"):
+		return str(&matcherv3.StringMatcher{MatchPattern: &matcherv3.StringMatcher_Prefix{Prefix: strings.TrimSuffix(h.Value, "*")}})
+	default:
+		return str(&matcherv3.StringMatcher{MatchPattern: &matcherv3.StringMatcher_Exact{Exact: h.Value}})
+	}
+}
+
+func (t *translator) regex(expr string) *matcherv3.RegexMatcher {
+	return &matcherv3.RegexMatcher{Regex: expr}
+}
+
+func headersToAdd(hs []ir.AddedHeader) []*corev3.HeaderValueOption {
+	var out []*corev3.HeaderValueOption
+	for _, h := range hs {
+		action := corev3.HeaderValueOption_OVERWRITE_IF_EXISTS_OR_ADD
+		if h.Append {
+			action = corev3.HeaderValueOption_APPEND_IF_EXISTS_OR_ADD
+		}
+		out = append(out, &corev3.HeaderValueOption{Header: &corev3.HeaderValue{Key: h.Name, Value: h.Value}, AppendAction: action})
+	}
+	return out
+}
+
+// commonTLS is a TLS context's certificates and parameters.
+func (t *translator) commonTLS(c *ir.TLSContext) *tlsv3.CommonTlsContext {
+	out := &tlsv3.CommonTlsContext{}
+	if c.Secret != nil {
+		cert, key := c.Secret.Paths(t.opts.SecretDir)
+		out.TlsCertificates = []*tlsv3.TlsCertificate{{
+			CertificateChain: &corev3.DataSource{Specifier: &corev3.DataSource_Filename{Filename: cert}},
+			PrivateKey:       &corev3.DataSource{Specifier: &corev3.DataSource_Filename{Filename: key}},
+		}}
+	}
+	if c.CASecret != nil {
+		cert, _ := c.CASecret.Paths(t.opts.SecretDir)
+		out.ValidationContextType = &tlsv3.CommonTlsContext_ValidationContext{ValidationContext: &tlsv3.CertificateValidationContext{
+			TrustedCa: &corev3.DataSource{Specifier: &corev3.DataSource_Filename{Filename: cert}},
+		}}
+	}
+	if c.ALPN != "" {
+		out.AlpnProtocols = []string{c.ALPN}
+	}
+	params := &tlsv3.TlsParameters{
+		TlsMinimumProtocolVersion: tlsVersions[c.MinVersion],
+		TlsMaximumProtocolVersion: tlsVersions[c.MaxVersion],
+		CipherSuites:              c.CipherSuites,
+		EcdhCurves:                c.ECDHCurves,
+	}
+	if !proto.Equal(params, &tlsv3.TlsParameters{}) {
+		out.TlsParams = params
+	}
+	return out
+}
+
+var tlsVersions = map[string]tlsv3.TlsParameters_TlsProtocol{
+	"v1.0": tlsv3.TlsParameters_TLSv1_0,
+	"v1.1": tlsv3.TlsParameters_TLSv1_1,
+	"v1.2": tlsv3.TlsParameters_TLSv1_2,
+	"v1.3": tlsv3.TlsParameters_TLSv1_3,
+}
+
+func boolValue(b *bool) *wrapperspb.BoolValue {
+	if b == nil {
+		return nil
+	}
+	return wrapperspb.Bool(*b)
+}
+
+// readyListener answers /ready on 127.0.0.1 so that probes can tell
+// whether Envoy is up, without any cluster.
+func (t *translator) readyListener() *listenerv3.Listener {
+	hcm := &hcmv3.HttpConnectionManager{
+		StatPrefix:     "ready_http",
+		RouteSpecifier: &hcmv3.HttpConnectionManager_RouteConfig{RouteConfig: &routev3.RouteConfiguration{Name: "local_route"}},
+		HttpFilters: []*hcmv3.HttpFilter{
+			{Name: "envoy.filters.http.health_check", ConfigType: &hcmv3.HttpFilter_TypedConfig{TypedConfig: t.any(&healthcheckv3.HealthCheck{
+				PassThroughMode: wrapperspb.Bool(false),
+				Headers: []*routev3.HeaderMatcher{{Name: ":path", HeaderMatchSpecifier: &routev3.HeaderMatcher_StringMatch{
+					StringMatch: &matcherv3.StringMatcher{MatchPattern: &matcherv3.StringMatcher_Exact{Exact: "/ready"}},
+				}}},
+			})}},
+			{Name: "envoy.filters.http.router", ConfigType: &hcmv3.HttpFilter_TypedConfig{TypedConfig: t.any(&routerv3.Router{})}},
+		},
+	}
+	return &listenerv3.Listener{
+		Name:    fmt.Sprintf("ambassador-listener-ready-127.0.0.1-%d", t.opts.ReadyPort),
+		Address: socketAddress("127.0.0.1", t.opts.ReadyPort),
+		FilterChains: []*listenerv3.FilterChain{{
+			FilterChainMatch: &listenerv3.FilterChainMatch{},
+			Filters: []*listenerv3.Filter{{
+				Name:       "envoy.filters.network.http_connection_manager",
+				ConfigType: &listenerv3.Filter_TypedConfig{TypedConfig: t.any(hcm)},
+			}},
+		}},
+	}
+}

@@ -1,0 +1,353 @@
+package ir
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/emissary-go/emissary/internal/api/getambassador.io/v3alpha1"
+	"github.com/emissary-go/emissary/internal/snapshot"
+)
+
+// Build translates a snapshot. It never fails: what cannot be used is
+// reported in the IR's Diagnostics and left out.
+func Build(snap *snapshot.Snapshot, opts Options) *IR {
+	opts = opts.withDefaults()
+	d := newDiagnostics()
+	r := collect(snap, opts, d)
+
+	out := &IR{
+		Identity: Identity{
+			AmbassadorID:        opts.AmbassadorID,
+			AmbassadorNamespace: opts.Namespace,
+			NodeName:            nodeName(opts),
+		},
+		Diagnostics: d,
+		Sources:     r.sources,
+	}
+	out.Settings = settingsFrom(r.module, d)
+	secrets := newSecretLookup(r.secrets)
+
+	// Listeners, one per socket.
+	bound := map[string]*Listener{}
+	for _, l := range r.listeners {
+		il := newListener(l, "0.0.0.0", d)
+		if il == nil {
+			continue
+		}
+		if other, taken := bound[il.bindKey()]; taken {
+			d.Error(il.Key, "port %d is already used by %s", il.Port, other.Key)
+			continue
+		}
+		bound[il.bindKey()] = il
+		out.Listeners = append(out.Listeners, il)
+	}
+
+	// Hosts, or the implicit default one.
+	contexts := map[string]*v3alpha1.TLSContext{}
+	for _, tc := range r.tlsContexts {
+		contexts[tc.Namespace+"/"+tc.Name] = tc
+	}
+	for _, h := range r.hosts {
+		if ih := newHost(h, contexts, secrets, d); ih != nil {
+			out.Hosts = append(out.Hosts, ih)
+		}
+	}
+	if len(out.Hosts) == 0 {
+		out.Hosts = []*Host{defaultHost(opts, secrets, d)}
+	}
+	slices.SortStableFunc(out.Hosts, func(a, b *Host) int { return strings.Compare(a.Hostname, b.Hostname) })
+
+	// Mappings: the user's in key order, then the built-in ones.
+	var mappings []*Mapping
+	for _, m := range r.mappings {
+		if im := newMapping(m, out.Settings, opts, d); im != nil {
+			mappings = append(mappings, im)
+		}
+	}
+	mappings = append(mappings, internalMappings(out.Settings, opts)...)
+	out.Groups = groupMappings(mappings, d)
+
+	// Clusters.
+	cs := &clusterSet{byName: map[string]*Cluster{}, tls: map[string]*TLSContext{}, res: resolvers(r)}
+	for _, tc := range r.tlsContexts {
+		ctx := &TLSContext{Name: tc.Name, Namespace: tc.Namespace, SNI: tc.Spec.SNI}
+		if tc.Spec.Secret != "" {
+			ctx.Secret = secrets.tlsSecret(tc.Spec.Secret, tc.Namespace)
+		}
+		applyTLSContext(ctx, &tc.Spec, secrets)
+		cs.tls[tc.Name] = ctx
+	}
+	clusterOf := map[*Mapping]*Cluster{}
+	var groups []*Group
+	for _, g := range out.Groups {
+		ok := true
+		if g.Shadow != nil {
+			if c := cs.clusterFor(g.Shadow, "shadow", d); c != nil {
+				clusterOf[g.Shadow] = c
+			} else {
+				g.Shadow = nil
+			}
+		}
+		for _, m := range g.Mappings {
+			c := cs.clusterFor(m, m.ClusterTag, d)
+			if c == nil {
+				ok = false
+				continue
+			}
+			clusterOf[m] = c
+		}
+		if ok {
+			groups = append(groups, g)
+		}
+	}
+	out.Groups = groups
+	out.Clusters = cs.sorted()
+	for m, c := range clusterOf {
+		m.Cluster = c.EnvoyName
+	}
+
+	// Listeners serve the Hosts they bind.
+	for _, l := range out.Listeners {
+		for _, h := range out.Hosts {
+			if l.binds(h) {
+				l.Hosts = append(l.Hosts, h.Hostname)
+			}
+		}
+		if len(l.Hosts) == 0 {
+			d.Notice(l.Key, "no Hosts are bound to this Listener")
+		}
+	}
+	for key, errs := range d.Errors {
+		if s, ok := out.Sources[key]; ok {
+			s.Errors = errs
+		}
+	}
+	return out
+}
+
+// nodeName is what Envoy's bootstrap calls the node's cluster.
+func nodeName(opts Options) string {
+	id := opts.AmbassadorID
+	if id == "default" {
+		id = "ambassador"
+	}
+	return id + "-" + opts.Namespace
+}
+
+// defaultHost is the Host Emissary makes when none exist: every hostname,
+// TLS with the fallback certificate when there is one, else cleartext.
+func defaultHost(opts Options, secrets secretLookup, d *Diagnostics) *Host {
+	h := &Host{
+		Key: Key("Host", "default-host", opts.Namespace), Name: "default-host", Namespace: opts.Namespace,
+		Hostname: "*", InsecureAction: "Redirect", Implicit: true,
+	}
+	if s := secrets.tlsSecret(fallbackCert, opts.Namespace); s != nil {
+		h.TLS = &TLSContext{Name: "default-host-context", Namespace: opts.Namespace, Secret: s}
+		return h
+	}
+	h.InsecureAction = "Route"
+	d.Notice(h.Key, "No TLS termination and no fallback cert -- defaulting to cleartext-only.")
+	return h
+}
+
+// internalMappings are the routes to diagd: readiness, liveness and the
+// diagnostics UI, matching every Host.
+func internalMappings(s Settings, opts Options) []*Mapping {
+	var out []*Mapping
+	for _, p := range []struct {
+		name  string
+		probe Probe
+	}{
+		{"internal_readiness_probe_mapping", s.ReadinessProbe},
+		{"internal_liveness_probe_mapping", s.LivenessProbe},
+		{"internal_diagnostics_probe_mapping", s.Diagnostics},
+	} {
+		if !p.probe.Enabled {
+			continue
+		}
+		rewrite := p.probe.Rewrite
+		m := &Mapping{
+			Key: firstNonEmpty(s.Source, Key("Module", "ambassador", opts.Namespace)), Name: p.name, Namespace: opts.Namespace,
+			Internal: true, Prefix: p.probe.Prefix, Rewrite: &rewrite, Hostname: "*",
+			Headers: []Match{{Name: ":authority", Value: "*"}},
+			Service: p.probe.Service, Resolver: "kubernetes-service",
+			TimeoutMs: 10000, ConnectTimeoutMs: 3000, EnableIPv4: true,
+		}
+		m.RouteWeight = routeWeight(m)
+		m.GroupID = groupID(m)
+		out = append(out, m)
+	}
+	return out
+}
+
+// resources are the inputs that apply to this installation.
+type resources struct {
+	module      *v3alpha1.Module
+	listeners   []*v3alpha1.Listener
+	hosts       []*v3alpha1.Host
+	mappings    []*v3alpha1.Mapping
+	tlsContexts []*v3alpha1.TLSContext
+	ksr         []*v3alpha1.KubernetesServiceResolver
+	ker         []*v3alpha1.KubernetesEndpointResolver
+	consul      []*v3alpha1.ConsulResolver
+	secrets     []*corev1.Secret
+	sources     map[string]*Source
+}
+
+// collect picks the resources for this installation (ambassador_id,
+// namespace), in key order, recording each as a source and reporting
+// duplicates and unreadable resources.
+func collect(snap *snapshot.Snapshot, opts Options, d *Diagnostics) *resources {
+	r := &resources{sources: map[string]*Source{}}
+	k := snap.Kubernetes
+	if k == nil {
+		k = &snapshot.Kubernetes{}
+	}
+	admit := func(kind string, obj client.Object, ids v3alpha1.AmbassadorID, location string) bool {
+		if obj.GetNamespace() == "" {
+			obj.SetNamespace(opts.Namespace)
+		}
+		if opts.SingleNamespace && obj.GetNamespace() != opts.Namespace {
+			return false
+		}
+		if !ids.Matches(opts.AmbassadorID) {
+			return false
+		}
+		key := Key(kind, obj.GetName(), obj.GetNamespace())
+		if prev, dup := r.sources[key]; dup {
+			d.Error(key, "%s defines %s %s, which is already defined%s", describeLocation(location), kind, obj.GetName(), describeLocation(prev.Location))
+			return false
+		}
+		r.sources[key] = &Source{Key: key, Kind: kind, Name: obj.GetName(), Namespace: obj.GetNamespace(), Location: location}
+		return true
+	}
+
+	// Resources from annotations come after the parent's own kind list,
+	// in parent order, as Emissary emits them.
+	type located struct {
+		obj      client.Object
+		location string
+	}
+	var all []located
+	add := func(objs []client.Object, location string) {
+		for _, o := range objs {
+			all = append(all, located{o, location})
+		}
+	}
+	add(objects(k.Modules), "")
+	add(objects(k.Listeners), "")
+	add(objects(k.Hosts), "")
+	add(objects(k.TLSContexts), "")
+	add(objects(k.Mappings), "")
+	add(objects(k.KubernetesServiceResolvers), "")
+	add(objects(k.KubernetesEndpointResolvers), "")
+	add(objects(k.ConsulResolvers), "")
+	for _, parent := range sortedKeys(k.Annotations) {
+		add(k.Annotations[parent], parent+" annotation getambassador.io/config")
+	}
+	slices.SortStableFunc(all, func(a, b located) int {
+		return strings.Compare(a.obj.GetNamespace()+"/"+a.obj.GetName(), b.obj.GetNamespace()+"/"+b.obj.GetName())
+	})
+
+	var modules []*v3alpha1.Module
+	for _, l := range all {
+		switch o := l.obj.(type) {
+		case *v3alpha1.Module:
+			if admit("Module", o, o.Spec.AmbassadorID, l.location) {
+				modules = append(modules, o)
+			}
+		case *v3alpha1.Listener:
+			if admit("Listener", o, o.Spec.AmbassadorID, l.location) {
+				r.listeners = append(r.listeners, o)
+			}
+		case *v3alpha1.Host:
+			if admit("Host", o, o.Spec.AmbassadorID, l.location) {
+				r.hosts = append(r.hosts, o)
+			}
+		case *v3alpha1.TLSContext:
+			if admit("TLSContext", o, o.Spec.AmbassadorID, l.location) {
+				r.tlsContexts = append(r.tlsContexts, o)
+			}
+		case *v3alpha1.Mapping:
+			if admit("Mapping", o, o.Spec.AmbassadorID, l.location) {
+				r.mappings = append(r.mappings, o)
+			}
+		case *v3alpha1.KubernetesServiceResolver:
+			if admit("KubernetesServiceResolver", o, o.Spec.AmbassadorID, l.location) {
+				r.ksr = append(r.ksr, o)
+			}
+		case *v3alpha1.KubernetesEndpointResolver:
+			if admit("KubernetesEndpointResolver", o, o.Spec.AmbassadorID, l.location) {
+				r.ker = append(r.ker, o)
+			}
+		case *v3alpha1.ConsulResolver:
+			if admit("ConsulResolver", o, o.Spec.AmbassadorID, l.location) {
+				r.consul = append(r.consul, o)
+			}
+		}
+	}
+	for _, m := range modules {
+		switch {
+		case m.Name != "ambassador":
+			// Other modules (tls, ...) are read by the features they shape.
+		case r.module == nil:
+			r.module = m
+		default:
+			d.Error(Key("Module", m.Name, m.Namespace), "a second ambassador Module is ignored; using %s", Key("Module", r.module.Name, r.module.Namespace))
+		}
+	}
+	for _, s := range k.Secrets {
+		if !opts.SingleNamespace || s.Namespace == opts.Namespace {
+			r.secrets = append(r.secrets, s)
+		}
+	}
+	for _, u := range snap.Invalid {
+		key := GlobalKey
+		if u.GetKind() != "" && u.GetName() != "" {
+			key = Key(u.GetKind(), u.GetName(), firstNonEmpty(u.GetNamespace(), opts.Namespace))
+		}
+		msg, _ := u.Object["errors"].(string)
+		d.Error(key, "%s", firstNonEmpty(msg, "invalid resource"))
+	}
+	return r
+}
+
+func describeLocation(location string) string {
+	if location == "" {
+		return ""
+	}
+	return " (" + location + ")"
+}
+
+// objects turns a typed list into client.Objects.
+func objects[T client.Object](list []T) []client.Object {
+	out := make([]client.Object, len(list))
+	for i, o := range list {
+		out[i] = o
+	}
+	return out
+}
+
+// resolvers are the built-in resolvers plus those defined as resources.
+func resolvers(r *resources) map[string]resolver {
+	out := map[string]resolver{}
+	for name, res := range builtinResolvers {
+		out[name] = res
+	}
+	for _, x := range r.ksr {
+		out[x.Name] = resolver{Kind: "KubernetesServiceResolver"}
+	}
+	for _, x := range r.ker {
+		out[x.Name] = resolver{Kind: "KubernetesEndpointResolver"}
+	}
+	for _, x := range r.consul {
+		out[x.Name] = resolver{Kind: "ConsulResolver", Datacenter: firstNonEmpty(x.Spec.Datacenter, "dc1")}
+	}
+	return out
+}
+
+var _ = fmt.Sprint

@@ -1,0 +1,195 @@
+package ir
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Cluster is an upstream Envoy connects to.
+type Cluster struct {
+	// Name is Emissary's full name; EnvoyName is what Envoy sees (long
+	// names are shortened).
+	Name      string `json:"name"`
+	EnvoyName string `json:"envoy_name"`
+	// Type is STRICT_DNS, LOGICAL_DNS or EDS.
+	Type string `json:"type"`
+	// Host and Port are where a DNS cluster connects.
+	Host string `json:"host"`
+	Port int    `json:"port"`
+	// EDSName names the endpoints an EDS cluster takes (k8s/ns/svc/port,
+	// consul/dc/svc).
+	EDSName string `json:"eds_service_name,omitempty"`
+
+	// Resolver and where the endpoints come from, for clustermap.json.
+	ResolverKind string `json:"resolver_kind"`
+	Service      string `json:"service"`
+	Namespace    string `json:"namespace"`
+	Datacenter   string `json:"datacenter,omitempty"`
+
+	StatName         string      `json:"alt_stat_name"`
+	ConnectTimeoutMs int         `json:"connect_timeout_ms"`
+	IdleTimeoutMs    int         `json:"idle_timeout_ms,omitempty"`
+	MaxLifetimeMs    int         `json:"max_connection_lifetime_ms,omitempty"`
+	DNSLookupFamily  string      `json:"dns_lookup_family"`
+	RespectDNSTTL    bool        `json:"respect_dns_ttl,omitempty"`
+	HTTP2            bool        `json:"http2,omitempty"`
+	OriginateTLS     bool        `json:"originate_tls,omitempty"`
+	TLS              *TLSContext `json:"tls,omitempty"`
+	// Users are the resources whose routes use this cluster.
+	Users []string `json:"referenced_by"`
+}
+
+// resolver says how a Mapping's service becomes endpoints.
+type resolver struct {
+	Kind       string // KubernetesServiceResolver, KubernetesEndpointResolver, ConsulResolver
+	Datacenter string
+}
+
+// builtinResolvers are the resolvers that always exist.
+var builtinResolvers = map[string]resolver{
+	"kubernetes-service":  {Kind: "KubernetesServiceResolver"},
+	"kubernetes-endpoint": {Kind: "KubernetesEndpointResolver"},
+	"endpoint":            {Kind: "KubernetesEndpointResolver"},
+	"consul":              {Kind: "ConsulResolver", Datacenter: "dc1"},
+	"consul-endpoint":     {Kind: "ConsulResolver", Datacenter: "dc1"},
+}
+
+// clusterSet builds clusters, sharing one among Mappings that name the
+// same one (the first one created wins, as in Emissary).
+type clusterSet struct {
+	byName map[string]*Cluster
+	tls    map[string]*TLSContext // origination contexts by name
+	res    map[string]resolver
+}
+
+// clusterFor returns the cluster a Mapping routes to (marker is its
+// cluster_tag, or "shadow"), creating it when new.
+func (cs *clusterSet) clusterFor(m *Mapping, marker string, d *Diagnostics) *Cluster {
+	res, ok := cs.res[m.Resolver]
+	if !ok {
+		d.Error(m.Key, "resolver %s is unknown", m.Resolver)
+		return nil
+	}
+	svc, err := parseService(m.Service)
+	if err != nil {
+		d.Error(m.Key, "%v", err)
+		return nil
+	}
+	fields := []string{"cluster", marker, m.Service}
+	originate := false
+	var ctx *TLSContext
+	if m.TLS != "" {
+		ctx, ok = cs.tls[m.TLS]
+		if !ok {
+			d.Error(m.Key, "Originate-TLS context %s is not defined", m.TLS)
+			return nil
+		}
+	}
+	switch {
+	case svc.Scheme == "https":
+		originate = true
+		fields = append(fields, "otls")
+	case svc.Scheme == "http" && ctx != nil:
+		d.Error(m.Key, "TLSContext %s is being used even though service %s lists HTTP", m.TLS, m.Service)
+		originate = true
+		fields = append(fields, "otls")
+	case ctx != nil:
+		originate = true
+		fields = append(fields, "otls", ctx.Name)
+	}
+	if originate && m.HostRewrite != "" {
+		fields = append(fields, "hr-"+m.HostRewrite)
+	}
+	fields = append(fields, m.Namespace)
+	name := clusterName(fields...)
+	if c, ok := cs.byName[name]; ok {
+		c.Users = appendUnique(c.Users, m.Key)
+		return c
+	}
+	c := &Cluster{
+		Name:             name,
+		Type:             "STRICT_DNS",
+		Host:             svc.Host,
+		Port:             svc.EffectivePort(originate),
+		ResolverKind:     res.Kind,
+		StatName:         m.StatsName,
+		ConnectTimeoutMs: m.ConnectTimeoutMs,
+		IdleTimeoutMs:    m.ClusterIdleTimeoutMs,
+		MaxLifetimeMs:    m.ClusterMaxLifetimeMs,
+		DNSLookupFamily:  dnsLookupFamily(m.EnableIPv4, m.EnableIPv6),
+		RespectDNSTTL:    m.RespectDNSTTL,
+		HTTP2:            m.GRPC,
+		OriginateTLS:     originate,
+		TLS:              ctx,
+		Users:            []string{m.Key},
+	}
+	if c.StatName == "" {
+		c.StatName = nonAlphanumeric.ReplaceAllString(strings.TrimPrefix(strings.TrimPrefix(m.Service, svc.Scheme+"://"), "//"), "_")
+	}
+	if dns := strings.ToUpper(m.DNSType); dns == "LOGICAL_DNS" {
+		c.Type = dns
+	} else if dns != "" && dns != "STRICT_DNS" {
+		d.Notice(m.Key, "dns_type %s is not supported: using strict_dns", m.DNSType)
+	}
+	service, namespace := c.Host, m.Namespace
+	if parts := strings.SplitN(c.Host, ".", 3); len(parts) >= 2 && !svc.IsIP() {
+		service, namespace = parts[0], parts[1]
+	}
+	c.Service, c.Namespace = service, namespace
+	if !svc.IsIP() {
+		switch res.Kind {
+		case "KubernetesEndpointResolver":
+			c.Type = "EDS"
+			c.EDSName = fmt.Sprintf("k8s/%s/%s/%d", namespace, service, c.Port)
+		case "ConsulResolver":
+			c.Type = "EDS"
+			c.Service, c.Datacenter = c.Host, res.Datacenter
+			c.EDSName = fmt.Sprintf("consul/%s/%s", res.Datacenter, c.Host)
+		}
+	}
+	cs.byName[name] = c
+	return c
+}
+
+func dnsLookupFamily(v4, v6 bool) string {
+	switch {
+	case v4 && v6:
+		return "AUTO"
+	case v6:
+		return "V6_ONLY"
+	default:
+		return "V4_ONLY"
+	}
+}
+
+// sorted returns the clusters by Envoy name, with long names shortened:
+// names sharing a shortened prefix are numbered in name order.
+func (cs *clusterSet) sorted() []*Cluster {
+	names := make([]string, 0, len(cs.byName))
+	for n := range cs.byName {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	counts := map[string]int{}
+	out := make([]*Cluster, 0, len(names))
+	for _, n := range names {
+		c := cs.byName[n]
+		c.EnvoyName = n
+		if len(n) > maxClusterName {
+			short := shortClusterName(n)
+			c.EnvoyName = fmt.Sprintf("%s-%d", short, counts[short])
+			counts[short]++
+		}
+		out = append(out, c)
+	}
+	slices.SortFunc(out, func(a, b *Cluster) int { return strings.Compare(a.EnvoyName, b.EnvoyName) })
+	return out
+}
+
+func appendUnique(list []string, s string) []string {
+	if slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
+}

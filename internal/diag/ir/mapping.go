@@ -1,0 +1,469 @@
+package ir
+
+import (
+	"crypto/sha1"
+	"encoding/hex"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/emissary-go/emissary/internal/api/getambassador.io/v3alpha1"
+)
+
+// Match is one header or query parameter condition of a route.
+type Match struct {
+	Name string `json:"name"`
+	// Value is the exact value or the regex; empty with Present set means
+	// "present, any value".
+	Value   string `json:"value,omitempty"`
+	Regex   bool   `json:"regex,omitempty"`
+	Present bool   `json:"present,omitempty"`
+}
+
+// AddedHeader is a header a route adds to requests or responses.
+type AddedHeader struct {
+	Name   string `json:"name"`
+	Value  string `json:"value"`
+	Append bool   `json:"append"`
+}
+
+// Rewrite is a regex substitution (regex_rewrite, regex_redirect).
+type Rewrite struct {
+	Pattern      string `json:"pattern"`
+	Substitution string `json:"substitution"`
+}
+
+// Mapping is one Mapping, normalized: its match conditions in the order
+// Emissary emits them, its destination, and its route settings.
+type Mapping struct {
+	Key       string `json:"key"`
+	Name      string `json:"name"`
+	Namespace string `json:"namespace"`
+	// Internal marks the built-in routes to diagd.
+	Internal bool `json:"internal,omitempty"`
+
+	Prefix        string  `json:"prefix"`
+	PrefixRegex   bool    `json:"prefix_regex,omitempty"`
+	PrefixExact   bool    `json:"prefix_exact,omitempty"`
+	CaseSensitive *bool   `json:"case_sensitive,omitempty"`
+	Headers       []Match `json:"headers,omitempty"`
+	Query         []Match `json:"query_parameters,omitempty"`
+	// Hostname is the glob this Mapping's routes answer for ("*": all),
+	// used to place it under Hosts.
+	Hostname string `json:"hostname,omitempty"`
+	// HostRegex is a host regex (v2 host_regex) matched on :authority.
+	HostRegex string            `json:"host_regex,omitempty"`
+	Labels    map[string]string `json:"metadata_labels,omitempty"`
+
+	Service  string `json:"service"`
+	Resolver string `json:"resolver"`
+	// TLS names the TLSContext used to originate TLS, if any.
+	TLS string `json:"tls,omitempty"`
+
+	Rewrite         *string  `json:"rewrite,omitempty"`
+	RegexRewrite    *Rewrite `json:"regex_rewrite,omitempty"`
+	HostRewrite     string   `json:"host_rewrite,omitempty"`
+	AutoHostRewrite *bool    `json:"auto_host_rewrite,omitempty"`
+
+	TimeoutMs     int      `json:"timeout_ms"`
+	IdleTimeoutMs int      `json:"idle_timeout_ms,omitempty"`
+	AllowUpgrade  []string `json:"allow_upgrade,omitempty"`
+	Priority      string   `json:"priority,omitempty"`
+
+	AddRequestHeaders     []AddedHeader `json:"add_request_headers,omitempty"`
+	AddResponseHeaders    []AddedHeader `json:"add_response_headers,omitempty"`
+	RemoveRequestHeaders  []string      `json:"remove_request_headers,omitempty"`
+	RemoveResponseHeaders []string      `json:"remove_response_headers,omitempty"`
+
+	HostRedirect         bool     `json:"host_redirect,omitempty"`
+	PathRedirect         string   `json:"path_redirect,omitempty"`
+	PrefixRedirect       string   `json:"prefix_redirect,omitempty"`
+	RegexRedirect        *Rewrite `json:"regex_redirect,omitempty"`
+	RedirectResponseCode int      `json:"redirect_response_code,omitempty"`
+
+	Shadow     bool `json:"shadow,omitempty"`
+	Weight     *int `json:"weight,omitempty"`
+	Precedence int  `json:"precedence,omitempty"`
+
+	// Cluster settings (they shape the cluster the Mapping creates).
+	ClusterTag           string `json:"cluster_tag,omitempty"`
+	StatsName            string `json:"stats_name,omitempty"`
+	GRPC                 bool   `json:"grpc,omitempty"`
+	DNSType              string `json:"dns_type,omitempty"`
+	RespectDNSTTL        bool   `json:"respect_dns_ttl,omitempty"`
+	EnableIPv4           bool   `json:"enable_ipv4"`
+	EnableIPv6           bool   `json:"enable_ipv6"`
+	ConnectTimeoutMs     int    `json:"connect_timeout_ms"`
+	ClusterIdleTimeoutMs int    `json:"cluster_idle_timeout_ms,omitempty"`
+	ClusterMaxLifetimeMs int    `json:"cluster_max_connection_lifetime_ms,omitempty"`
+
+	// Labels for rate limiting are kept for the rate-limit filter.
+	RateLimitLabels v3alpha1.DomainMap `json:"labels,omitempty"`
+
+	// Set while grouping.
+	GroupID     string      `json:"group_id"`
+	RouteWeight RouteWeight `json:"route_weight"`
+	// Cumulative is the canary threshold: this route takes requests whose
+	// random draw (0-99) falls below it and above the previous route's.
+	Cumulative int `json:"_weight"`
+	// Cluster is the name of the cluster the route sends to.
+	Cluster string `json:"cluster,omitempty"`
+}
+
+// newMapping normalizes a Mapping resource. It returns nil, with errors
+// recorded under key, when the Mapping cannot be used.
+func newMapping(m *v3alpha1.Mapping, s Settings, opts Options, d *Diagnostics) *Mapping {
+	key := Key("Mapping", m.Name, m.Namespace)
+	spec := &m.Spec
+	out := &Mapping{
+		Key: key, Name: m.Name, Namespace: m.Namespace,
+		Prefix:                spec.Prefix,
+		PrefixRegex:           isTrue(spec.PrefixRegex),
+		PrefixExact:           isTrue(spec.PrefixExact),
+		CaseSensitive:         spec.CaseSensitive,
+		Labels:                m.Labels,
+		Resolver:              firstNonEmpty(spec.Resolver, s.Resolver),
+		TLS:                   spec.TLS,
+		Rewrite:               spec.Rewrite,
+		HostRewrite:           spec.HostRewrite,
+		AutoHostRewrite:       spec.AutoHostRewrite,
+		TimeoutMs:             msOr(spec.Timeout, s.ClusterRequestTimeoutMs),
+		IdleTimeoutMs:         msOr(spec.IdleTimeout, 0),
+		AllowUpgrade:          slices.Clone(spec.AllowUpgrade),
+		Priority:              spec.Priority,
+		RemoveRequestHeaders:  slices.Clone(spec.RemoveRequestHeaders),
+		RemoveResponseHeaders: slices.Clone(spec.RemoveResponseHeaders),
+		HostRedirect:          isTrue(spec.HostRedirect),
+		PathRedirect:          spec.PathRedirect,
+		PrefixRedirect:        spec.PrefixRedirect,
+		Shadow:                isTrue(spec.Shadow),
+		Weight:                spec.Weight,
+		ClusterTag:            spec.ClusterTag,
+		StatsName:             spec.StatsName,
+		GRPC:                  isTrue(spec.GRPC),
+		DNSType:               spec.DNSType,
+		RespectDNSTTL:         isTrue(spec.RespectDNSTTL),
+		EnableIPv4:            boolOr(spec.EnableIPv4, s.EnableIPv4),
+		EnableIPv6:            boolOr(spec.EnableIPv6, s.EnableIPv6),
+		ConnectTimeoutMs:      msOr(spec.ConnectTimeout, 3000),
+		ClusterIdleTimeoutMs:  msOr(spec.ClusterIdleTimeout, s.ClusterIdleTimeoutMs),
+		ClusterMaxLifetimeMs:  msOr(spec.ClusterMaxConnectionLifetime, s.ClusterMaxConnectionLifetimeMs),
+		RateLimitLabels:       spec.Labels,
+	}
+	if spec.Precedence != nil {
+		out.Precedence = *spec.Precedence
+	}
+	if spec.RedirectResponseCode != nil {
+		out.RedirectResponseCode = *spec.RedirectResponseCode
+	}
+	if isTrue(spec.UseWebsocket) && !slices.Contains(out.AllowUpgrade, "websocket") {
+		out.AllowUpgrade = append(out.AllowUpgrade, "websocket")
+	}
+	if spec.RegexRewrite != nil && (spec.RegexRewrite.Pattern != "" || spec.RegexRewrite.Substitution != "") {
+		out.RegexRewrite = &Rewrite{Pattern: spec.RegexRewrite.Pattern, Substitution: spec.RegexRewrite.Substitution}
+		if out.Rewrite != nil && *out.Rewrite != "" && *out.Rewrite != "/" {
+			d.Notice(key, "Cannot specify both rewrite and regex_rewrite: using regex_rewrite and ignoring rewrite")
+		}
+		empty := ""
+		out.Rewrite = &empty
+	}
+	if spec.RegexRedirect != nil {
+		out.RegexRedirect = &Rewrite{Pattern: spec.RegexRedirect.Pattern, Substitution: spec.RegexRedirect.Substitution}
+	}
+	out.AddRequestHeaders = addedHeaders(spec.AddRequestHeaders)
+	out.AddResponseHeaders = addedHeaders(spec.AddResponseHeaders)
+
+	ok := true
+	fail := func(format string, args ...any) {
+		d.Error(key, format, args...)
+		ok = false
+	}
+
+	if spec.OutlierDetection != "" {
+		fail("outlier_detection is not supported")
+	}
+	if out.Prefix == "" {
+		fail("prefix is required")
+	}
+	if out.Service == "" && spec.Service == "" {
+		fail("service is required")
+	}
+	regexes := map[string]string{}
+	if out.PrefixRegex {
+		regexes["prefix"] = out.Prefix
+	}
+
+	// Conditions, in Emissary's order: headers, regex headers, the host
+	// (:authority), the method.
+	hostHeader := ""
+	for _, name := range sortedKeys(spec.Headers) {
+		v := spec.Headers[name]
+		if strings.EqualFold(name, ":authority") {
+			hostHeader = v
+			continue
+		}
+		out.Headers = append(out.Headers, Match{Name: name, Value: v})
+	}
+	for _, name := range spec.V2BoolHeaders {
+		// v2's `header: true` arrives as a ".*" regex; it means presence.
+		if spec.RegexHeaders[name] == ".*" {
+			out.Headers = append(out.Headers, Match{Name: name, Present: true})
+		}
+	}
+	for _, name := range sortedKeys(spec.RegexHeaders) {
+		if slices.Contains(spec.V2BoolHeaders, name) && spec.RegexHeaders[name] == ".*" {
+			continue
+		}
+		out.Headers = append(out.Headers, Match{Name: name, Value: spec.RegexHeaders[name], Regex: true})
+		regexes["regex_headers."+name] = spec.RegexHeaders[name]
+	}
+	switch {
+	case spec.Hostname != "":
+		out.Hostname = spec.Hostname
+		if spec.Host != "" {
+			d.Notice(key, "both hostname and host are set: using hostname %q", spec.Hostname)
+		}
+	case spec.Host != "" && isTrue(spec.HostRegex):
+		out.HostRegex = spec.Host
+		regexes["host"] = spec.Host
+	case spec.Host != "":
+		if strings.Contains(spec.Host, "*") {
+			fail("host exact-match %s contains *, which cannot match anything", spec.Host)
+		}
+		out.Hostname = spec.Host
+	case hostHeader != "":
+		if strings.Contains(hostHeader, "*") {
+			fail(":authority exact-match '%s' contains *, which cannot match anything", hostHeader)
+		}
+		out.Hostname = hostHeader
+	}
+	if out.Hostname != "" {
+		out.Headers = append(out.Headers, Match{Name: ":authority", Value: out.Hostname})
+	}
+	if out.HostRegex != "" {
+		out.Headers = append(out.Headers, Match{Name: ":authority", Value: out.HostRegex, Regex: true})
+	}
+	if spec.Method != "" {
+		out.Headers = append(out.Headers, Match{Name: ":method", Value: spec.Method, Regex: isTrue(spec.MethodRegex)})
+		if isTrue(spec.MethodRegex) {
+			regexes["method"] = spec.Method
+		}
+	}
+	for _, name := range sortedKeys(spec.QueryParameters) {
+		out.Query = append(out.Query, Match{Name: name, Value: spec.QueryParameters[name]})
+	}
+	for _, name := range spec.V2BoolQueryParameters {
+		if spec.RegexQueryParameters[name] == ".*" {
+			out.Query = append(out.Query, Match{Name: name, Present: true})
+		}
+	}
+	for _, name := range sortedKeys(spec.RegexQueryParameters) {
+		if slices.Contains(spec.V2BoolQueryParameters, name) && spec.RegexQueryParameters[name] == ".*" {
+			continue
+		}
+		out.Query = append(out.Query, Match{Name: name, Value: spec.RegexQueryParameters[name], Regex: true})
+		regexes["regex_query_parameters."+name] = spec.RegexQueryParameters[name]
+	}
+	if out.RegexRewrite != nil {
+		regexes["regex_rewrite.pattern"] = out.RegexRewrite.Pattern
+	}
+	if out.RegexRedirect != nil {
+		regexes["regex_redirect.pattern"] = out.RegexRedirect.Pattern
+	}
+	for _, field := range sortedKeys(regexes) {
+		if err := checkRegex(regexes[field], s.RegexMaxSize); err != nil {
+			fail("%s: invalid regex %q: %v", field, regexes[field], err)
+		}
+	}
+
+	// Redirects: path_redirect > prefix_redirect > regex_redirect.
+	if out.PathRedirect != "" && out.PrefixRedirect != "" {
+		d.Error(key, "Cannot specify both path_redirect and prefix_redirect. Using path_redirect and ignoring prefix_redirect.")
+		out.PrefixRedirect = ""
+	}
+	if (out.PathRedirect != "" || out.PrefixRedirect != "") && out.RegexRedirect != nil {
+		winner := "path_redirect"
+		if out.PathRedirect == "" {
+			winner = "prefix_redirect"
+		}
+		d.Error(key, "Cannot specify both %s and regex_redirect. Using %s and ignoring regex_redirect.", winner, winner)
+		out.RegexRedirect = nil
+	}
+	if out.Shadow && out.HostRedirect {
+		d.Error(key, "At most one of host_redirect and shadow may be set; ignoring host_redirect")
+		out.HostRedirect, out.PathRedirect, out.PrefixRedirect, out.RegexRedirect = false, "", "", nil
+	}
+	if out.Weight != nil && (*out.Weight < 0 || *out.Weight > 100) {
+		fail("Mapping %s has invalid weight %d", m.Name, *out.Weight)
+	}
+
+	// The service: qualified with the Mapping's namespace for Kubernetes
+	// resolvers, then taken apart for the cluster.
+	kubernetesResolver := out.Resolver != "consul" && out.Resolver != "consul-endpoint"
+	ns := m.Namespace
+	if s.UseAmbassadorNamespace {
+		ns = opts.Namespace
+	}
+	if out.HostRedirect {
+		out.Service = spec.Service
+	} else {
+		out.Service = qualifyService(spec.Service, ns, opts.Namespace, kubernetesResolver)
+		if _, err := parseService(out.Service); err != nil {
+			fail("%v", err)
+		}
+	}
+	if !ok {
+		return nil
+	}
+	out.RouteWeight = routeWeight(out)
+	out.GroupID = groupID(out)
+	return out
+}
+
+// checkRegex compiles a regex as Envoy's RE2 would (Go's regexp is RE2),
+// and holds it to the program size limit Envoy enforces.
+func checkRegex(expr string, maxSize int) error {
+	if _, err := regexp.Compile(expr); err != nil {
+		return err
+	}
+	_ = maxSize // Go does not expose RE2's program size; Envoy's default limit is generous.
+	return nil
+}
+
+func addedHeaders(in map[string]v3alpha1.AddedHeader) []AddedHeader {
+	var out []AddedHeader
+	for _, name := range sortedKeys(in) {
+		h := in[name]
+		out = append(out, AddedHeader{Name: name, Value: h.Value, Append: h.Append == nil || *h.Append})
+	}
+	return out
+}
+
+// RouteWeight orders route groups: Emissary compares these lists
+// element by element and puts the greatest first.
+type RouteWeight []string
+
+// routeWeight is Emissary's sort key: precedence, prefix length, the
+// length of the header and query conditions, the prefix, the method, and
+// the conditions themselves.
+func routeWeight(m *Mapping) RouteWeight {
+	conditionLength := func(ms []Match) int {
+		n := 0
+		for _, c := range ms {
+			n += len(c.Name) + len(valueOrStar(c))
+			if c.Regex {
+				n++
+			}
+		}
+		return n
+	}
+	w := RouteWeight{
+		strconv.Itoa(m.Precedence),
+		strconv.Itoa(len(m.Prefix)),
+		strconv.Itoa(conditionLength(m.Headers)),
+		strconv.Itoa(conditionLength(m.Query)),
+		m.Prefix,
+		"GET",
+	}
+	for _, h := range m.Headers {
+		w = append(w, h.Name+"-"+valueOrStar(h))
+	}
+	for _, q := range m.Query {
+		w = append(w, q.Name+"-"+valueOrStar(q))
+	}
+	return w
+}
+
+// compareWeights compares route weights as Emissary does: numbers as
+// numbers (the first four entries), strings as strings, and a list that
+// is a prefix of another as the smaller.
+func compareWeights(a, b RouteWeight) int {
+	for i := 0; i < len(a) && i < len(b); i++ {
+		if i < 4 {
+			x, _ := strconv.Atoi(a[i])
+			y, _ := strconv.Atoi(b[i])
+			if x != y {
+				if x < y {
+					return -1
+				}
+				return 1
+			}
+			continue
+		}
+		if c := strings.Compare(a[i], b[i]); c != 0 {
+			return c
+		}
+	}
+	return len(a) - len(b)
+}
+
+func valueOrStar(m Match) string {
+	if m.Present || m.Value == "" {
+		return "*"
+	}
+	return m.Value
+}
+
+// groupID identifies the Mappings that answer the same requests (and so
+// split traffic between them, canary style): the same prefix, conditions
+// and precedence.
+func groupID(m *Mapping) string {
+	var b strings.Builder
+	b.WriteString("HTTP-GET")
+	b.WriteString(m.Prefix)
+	for _, h := range m.Headers {
+		b.WriteString(h.Name)
+		if !h.Present {
+			b.WriteString(h.Value)
+		}
+	}
+	for _, q := range m.Query {
+		b.WriteString(q.Name)
+		if !q.Present {
+			b.WriteString(q.Value)
+		}
+	}
+	if m.Precedence != 0 {
+		b.WriteString(strconv.Itoa(m.Precedence))
+	}
+	sum := sha1.Sum([]byte(b.String()))
+	return hex.EncodeToString(sum[:])
+}
+
+func isTrue(b *bool) bool { return b != nil && *b }
+
+func boolOr(b *bool, def bool) bool {
+	if b == nil {
+		return def
+	}
+	return *b
+}
+
+func msOr(ms *v3alpha1.Milliseconds, def int) int {
+	if ms == nil {
+		return def
+	}
+	return int(*ms)
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+var _ = fmt.Sprintf

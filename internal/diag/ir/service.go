@@ -1,0 +1,122 @@
+package ir
+
+import (
+	"crypto/sha1"
+	"encoding/hex"
+	"fmt"
+	"net"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// Service is a Mapping's `service`, taken apart: [scheme://]host[:port].
+type Service struct {
+	// Written is the service string as the cluster name uses it: scheme
+	// included, namespace-qualified where that applies.
+	Written string
+	Scheme  string // "", "http" or "https"
+	Host    string // lower-cased
+	Port    int    // 0 when not given
+}
+
+// qualifyService appends the Mapping's namespace to a bare Kubernetes
+// service name, as Emissary does, so `quote` in namespace shop means
+// quote.shop: only for Kubernetes resolvers, only outside the gateway's own
+// namespace, and only for names without a dot, a colon or `localhost`.
+func qualifyService(svc, namespace, ambassadorNamespace string, kubernetesResolver bool) string {
+	if !kubernetesResolver || namespace == "" || namespace == ambassadorNamespace {
+		return svc
+	}
+	scheme, rest := "", svc
+	if i := strings.Index(svc, "://"); i >= 0 {
+		scheme, rest = svc[:i+3], svc[i+3:]
+	}
+	host, port := rest, ""
+	if i := strings.LastIndex(rest, ":"); i >= 0 && !strings.Contains(rest, "]") {
+		host, port = rest[:i], rest[i:]
+	}
+	if host == "" || host == "localhost" || strings.ContainsAny(host, ".:[") {
+		return svc
+	}
+	return scheme + host + "." + namespace + port
+}
+
+// parseService reads a service string. An unknown scheme, a path, or a
+// bad port is an error the Mapping reports.
+func parseService(svc string) (Service, error) {
+	s := Service{Written: svc}
+	rest := svc
+	if i := strings.Index(rest, "://"); i >= 0 {
+		s.Scheme = strings.ToLower(rest[:i])
+		rest = rest[i+3:]
+		if s.Scheme != "http" && s.Scheme != "https" {
+			return s, fmt.Errorf("service %s has unknown scheme %s", svc, s.Scheme)
+		}
+	}
+	if strings.ContainsAny(rest, "/?#") {
+		return s, fmt.Errorf("service %s has extra URL components; only the host and port are used", svc)
+	}
+	host, port := rest, ""
+	if h, p, err := net.SplitHostPort(rest); err == nil {
+		host, port = h, p
+	} else if strings.Count(rest, ":") == 1 {
+		i := strings.Index(rest, ":")
+		host, port = rest[:i], rest[i+1:]
+	}
+	if host == "" {
+		return s, fmt.Errorf("service %s has no hostname", svc)
+	}
+	s.Host = strings.ToLower(host)
+	if port != "" {
+		n, err := strconv.Atoi(port)
+		if err != nil || n < 1 || n > 65535 {
+			return s, fmt.Errorf("service %s has an invalid port %q", svc, port)
+		}
+		s.Port = n
+	}
+	return s, nil
+}
+
+// EffectivePort is the port a cluster connects to: the service's own, or
+// 443 when originating TLS and 80 otherwise.
+func (s Service) EffectivePort(originateTLS bool) int {
+	switch {
+	case s.Port != 0:
+		return s.Port
+	case originateTLS:
+		return 443
+	default:
+		return 80
+	}
+}
+
+// IsIP reports whether the service names an address rather than a host.
+func (s Service) IsIP() bool { return net.ParseIP(s.Host) != nil }
+
+var nonAlphanumeric = regexp.MustCompile(`[^0-9A-Za-z_]`)
+
+// clusterName is Emissary's cluster name: "cluster", an optional marker
+// (a cluster_tag, "shadow"), the service as written, TLS origination
+// markers, the namespace, circuit breaker and load balancer markers,
+// with everything that is not a letter, digit or underscore made "_".
+func clusterName(fields ...string) string {
+	var kept []string
+	for _, f := range fields {
+		if f != "" {
+			kept = append(kept, f)
+		}
+	}
+	return nonAlphanumeric.ReplaceAllString(strings.Join(kept, "_"), "_")
+}
+
+// maxClusterName is the longest name used as is; longer ones are
+// shortened (Envoy stats names grow with cluster names).
+const maxClusterName = 60
+
+// shortClusterName is the prefix that long names sharing it are numbered
+// under: the first 40 characters and 16 hex digits of the name's SHA-1.
+func shortClusterName(name string) string {
+	sum := sha1.Sum([]byte(name))
+	return name[:40] + "-" + strings.ToUpper(hex.EncodeToString(sum[:])[:16])
+}

@@ -1,0 +1,154 @@
+package diag
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/emissary-go/emissary/internal/diag/envoy"
+	"github.com/emissary-go/emissary/internal/diag/ir"
+	"github.com/emissary-go/emissary/internal/snapshot"
+)
+
+// Output is everything one translation produces, serialized.
+type Output struct {
+	IR     *ir.IR
+	Config *envoy.Config
+
+	// The files diagd writes, by name.
+	BootstrapJSON  []byte // bootstrap-ads.json
+	EnvoyJSON      []byte // envoy/envoy.json
+	ClusterMapJSON []byte // clustermap.json
+	IRJSON         []byte // snapshots/ir.json
+	AConfJSON      []byte // snapshots/aconf.json
+}
+
+// TranslateOptions configure a translation.
+type TranslateOptions struct {
+	IR    ir.Options
+	Envoy envoy.Options
+}
+
+// Translate turns a snapshot into Envoy configuration. Problems with
+// individual resources are in the IR's diagnostics and do not fail it; an
+// error means the generated configuration itself is invalid (and must not
+// be written).
+func Translate(snap *snapshot.Snapshot, opts TranslateOptions) (*Output, error) {
+	x := ir.Build(snap, opts.IR)
+	out := &Output{IR: x}
+	var err error
+	if out.IRJSON, err = marshalIndent(x); err != nil {
+		return out, err
+	}
+	if out.AConfJSON, err = marshalIndent(aconf(x)); err != nil {
+		return out, err
+	}
+	cfg, err := envoy.Translate(x, opts.Envoy)
+	if err != nil {
+		return out, err
+	}
+	out.Config = cfg
+	if out.BootstrapJSON, err = cfg.BootstrapJSON(); err != nil {
+		return out, err
+	}
+	if out.EnvoyJSON, err = cfg.EnvoyJSON(); err != nil {
+		return out, err
+	}
+	if out.ClusterMapJSON, err = marshalIndent(clusterMap(x)); err != nil {
+		return out, err
+	}
+	return out, nil
+}
+
+// aconf is the parsed configuration as diagnostics show it: every source
+// resource, and the errors and notices by resource key.
+func aconf(x *ir.IR) any {
+	return map[string]any{
+		"_errors":  x.Diagnostics.Errors,
+		"_notices": x.Diagnostics.Notices,
+		"_sources": x.Sources,
+	}
+}
+
+// clusterMap says, per Envoy cluster, where its endpoints come from.
+func clusterMap(x *ir.IR) map[string]map[string]any {
+	out := map[string]map[string]any{}
+	for _, c := range x.Clusters {
+		entry := map[string]any{"kind": c.ResolverKind, "service": c.Service}
+		switch c.ResolverKind {
+		case "ConsulResolver":
+			entry["datacenter"] = c.Datacenter
+		default:
+			entry["namespace"] = c.Namespace
+			entry["port"] = c.Port
+		}
+		if c.EDSName != "" {
+			entry["endpoint_path"] = c.EDSName
+		}
+		out[c.EnvoyName] = entry
+	}
+	return out
+}
+
+func marshalIndent(v any) ([]byte, error) {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
+}
+
+// WriteFiles writes the outputs under dir as Emissary lays them out:
+// bootstrap-ads.json, clustermap.json, envoy/envoy.json and
+// snapshots/{ir,aconf}.json, plus the TLS certificates Envoy reads.
+func (o *Output) WriteFiles(dir string) error {
+	files := map[string][]byte{
+		"bootstrap-ads.json":   o.BootstrapJSON,
+		"clustermap.json":      o.ClusterMapJSON,
+		"envoy/envoy.json":     o.EnvoyJSON,
+		"snapshots/ir.json":    o.IRJSON,
+		"snapshots/aconf.json": o.AConfJSON,
+	}
+	for name, data := range files {
+		if data == nil {
+			continue
+		}
+		if err := writeFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeFile replaces path atomically: readers see the old file or the new
+// one, never a part.
+func writeFile(path string, data []byte, mode os.FileMode) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(mode); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,76 @@
+package diag
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/emissary-go/emissary/internal/cli"
+	"github.com/emissary-go/emissary/internal/diag/envoy"
+	"github.com/emissary-go/emissary/internal/diag/ir"
+	"github.com/emissary-go/emissary/internal/snapshot"
+)
+
+// TranslateCommand returns `busy translate`: the translator offline, for
+// a user's CI before they apply their YAML.
+func TranslateCommand() *cobra.Command {
+	var (
+		outputDir   string
+		showIR      bool
+		opts        ir.Options
+		single      bool
+		secretDir   string
+		failOnError bool
+	)
+	cmd := &cobra.Command{
+		Use:   "translate [flags] PATH...",
+		Short: "translate YAML files offline into Envoy configuration, reporting every problem",
+		Long: `translate reads getambassador.io resources, Services, Secrets and Ingresses
+from YAML files and directories (as kubectl apply -f would), prints every
+problem with the resource it belongs to, and writes the configuration:
+envoy.json to stdout, or with --output-dir the files diagd writes. It exits
+1 when the generated configuration is invalid (or, with --strict, when any
+resource has an error).`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			snap, err := snapshot.FromFiles(args, opts.Namespace)
+			if err != nil {
+				return err
+			}
+			opts.SingleNamespace = single
+			out, err := Translate(snap, TranslateOptions{IR: opts, Envoy: envoy.Options{SecretDir: secretDir}})
+			for _, line := range out.IR.Diagnostics.Sorted() {
+				fmt.Fprintln(cmd.ErrOrStderr(), "error:", line)
+			}
+			if err != nil {
+				return err
+			}
+			switch {
+			case outputDir != "":
+				if err := out.WriteFiles(outputDir); err != nil {
+					return err
+				}
+			case showIR:
+				cmd.OutOrStdout().Write(out.IRJSON)
+			default:
+				cmd.OutOrStdout().Write(out.EnvoyJSON)
+			}
+			if n := out.IR.Diagnostics.Count(); n > 0 && failOnError {
+				return fmt.Errorf("%d resource errors", n)
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&outputDir, "output-dir", "", "write bootstrap-ads.json, envoy/envoy.json, clustermap.json and snapshots/ here")
+	f.BoolVar(&showIR, "ir", false, "print the IR instead of envoy.json")
+	f.StringVar(&opts.AmbassadorID, "ambassador-id", "default", "only resources for this ambassador_id")
+	f.StringVar(&opts.Namespace, "namespace", "default", "the gateway's namespace (resources without one go here)")
+	f.BoolVar(&single, "single-namespace", false, "ignore resources outside --namespace")
+	f.StringVar(&secretDir, "secret-dir", "/ambassador/snapshots", "where Envoy will find TLS certificates")
+	f.BoolVar(&failOnError, "strict", false, "exit 1 when any resource has an error")
+	cli.BindEnv(cmd, "ambassador-id", "AMBASSADOR_ID")
+	cli.BindEnv(cmd, "namespace", "AMBASSADOR_NAMESPACE")
+	cli.BindEnv(cmd, "single-namespace", "AMBASSADOR_SINGLE_NAMESPACE")
+	return cli.NewCommand(cmd)
+}
