@@ -1,0 +1,179 @@
+package diag
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/emissary-go/emissary/internal/diag/envoy"
+	"github.com/emissary-go/emissary/internal/diag/ir"
+	"github.com/emissary-go/emissary/internal/snapshot"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/*/")
+
+func translateDir(t *testing.T, dir string) *Output {
+	t.Helper()
+	snap, err := snapshot.FromFiles([]string{filepath.Join("testdata", dir, "in.yaml")}, "default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := Translate(snap, TranslateOptions{IR: ir.Options{}, Envoy: envoy.Options{SecretDir: "/ambassador/snapshots"}})
+	if err != nil {
+		t.Fatalf("%s: %v", dir, err)
+	}
+	return out
+}
+
+// Each testdata/<feature>/in.yaml translates to the reviewed
+// envoy.json and errors.json beside it, and to the same bytes every time.
+func TestGolden(t *testing.T) {
+	dirs, err := os.ReadDir("testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range dirs {
+		if !d.IsDir() {
+			continue
+		}
+		t.Run(d.Name(), func(t *testing.T) {
+			out := translateDir(t, d.Name())
+			again := translateDir(t, d.Name())
+			if string(out.EnvoyJSON) != string(again.EnvoyJSON) || string(out.IRJSON) != string(again.IRJSON) {
+				t.Fatal("the same input translated to different bytes")
+			}
+			errs, err := marshalIndent(map[string]any{"errors": out.IR.Diagnostics.Errors, "notices": out.IR.Diagnostics.Notices})
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden(t, filepath.Join("testdata", d.Name(), "envoy.json"), out.EnvoyJSON)
+			golden(t, filepath.Join("testdata", d.Name(), "diagnostics.json"), errs)
+		})
+	}
+}
+
+func golden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if string(want) != string(got) {
+		t.Errorf("%s differs from the translation; review the change and run go test -update:\n%s", path, diffLines(string(want), string(got)))
+	}
+}
+
+// diffLines shows the first lines that differ, enough to see what changed.
+func diffLines(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < len(w) || i < len(g); i++ {
+		var a, b string
+		if i < len(w) {
+			a = w[i]
+		}
+		if i < len(g) {
+			b = g[i]
+		}
+		if a != b {
+			return fmt.Sprintf("line %d:\n want: %s\n  got: %s", i+1, a, b)
+		}
+	}
+	return ""
+}
+
+// Which request reaches which cluster: the routing semantics users rely
+// on, checked by sending requests through the generated configuration.
+func TestRouting(t *testing.T) {
+	type want struct {
+		cluster  string
+		rewrite  string
+		redirect string // "https" for an https redirect, else the host redirected to
+		notFound bool
+	}
+	tests := []struct {
+		dir  string
+		name string
+		req  request
+		want want
+	}{
+		{"basic", "prefix to a service in the gateway's namespace", request{port: 8080, host: "anything.example", path: "/backend/quotes"}, want{cluster: "cluster_quote_default", rewrite: "/"}},
+		{"basic", "a bare service name in another namespace is that namespace's", request{port: 8080, host: "x", path: "/orders/7"}, want{cluster: "cluster_orders_shop_8080_shop", rewrite: "/api/orders/"}},
+		{"basic", "the diagnostics route", request{port: 8080, host: "x", path: "/ambassador/v0/diag/"}, want{cluster: "cluster_127_0_0_1_8877_default", rewrite: "/ambassador/v0/"}},
+		{"basic", "unrouted path", request{port: 8080, host: "x", path: "/nope"}, want{notFound: true}},
+
+		{"canary", "canary takes the first 10%", request{port: 8080, host: "x", path: "/quote/a", draw: 9}, want{cluster: "cluster_quote_canary_default", rewrite: "/"}},
+		{"canary", "stable takes the rest", request{port: 8080, host: "x", path: "/quote/a", draw: 10}, want{cluster: "cluster_quote_stable_default", rewrite: "/"}},
+		{"canary", "header and query route beats the plain prefix", request{port: 8080, host: "x", path: "/quote/a?debug=1", headers: map[string]string{"x-beta": "true"}, draw: 5}, want{cluster: "cluster_quote_beta_default", rewrite: "/"}},
+		{"canary", "header without the query parameter falls back", request{port: 8080, host: "x", path: "/quote/a", headers: map[string]string{"x-beta": "true"}, draw: 50}, want{cluster: "cluster_quote_stable_default", rewrite: "/"}},
+		{"canary", "regex prefix with method and regex header", request{port: 8080, host: "x", method: "POST", path: "/quote/v2/", headers: map[string]string{"x-tenant": "acme-1"}}, want{cluster: "cluster_quote_versioned_default", rewrite: "/"}},
+		{"canary", "regex route needs its method", request{port: 8080, host: "x", method: "GET", path: "/quote/v2/", headers: map[string]string{"x-tenant": "acme-1"}, draw: 50}, want{cluster: "cluster_quote_stable_default", rewrite: "/"}},
+		{"canary", "exact path with higher precedence", request{port: 8080, host: "x", path: "/quote/health", draw: 1}, want{cluster: "cluster_quote_health_default", rewrite: "/"}},
+
+		{"security-models", "XFP: https traffic is routed", request{port: 8080, host: "api.example.com", path: "/api/x", headers: map[string]string{"x-forwarded-proto": "https"}}, want{cluster: "cluster_api_default", rewrite: "/"}},
+		{"security-models", "XFP: the rest is redirected", request{port: 8080, host: "api.example.com", path: "/api/x"}, want{redirect: "https"}},
+		{"security-models", "SECURE: everything is routed", request{port: 8081, host: "api.example.com", path: "/api/x"}, want{cluster: "cluster_api_default", rewrite: "/"}},
+		{"security-models", "INSECURE: everything gets the insecure action", request{port: 8082, host: "api.example.com", path: "/api/x", headers: map[string]string{"x-forwarded-proto": "https"}}, want{redirect: "https"}},
+
+		{"tls-host", "TLS for shop.example.com", request{port: 8443, tls: true, host: "shop.example.com", path: "/cart", headers: map[string]string{"x-forwarded-proto": "https"}}, want{cluster: "cluster_shop_web_default", rewrite: "/"}},
+		{"tls-host", "cleartext for shop.example.com is redirected", request{port: 8443, host: "shop.example.com", path: "/cart"}, want{redirect: "https"}},
+		{"tls-host", "the wildcard Host picks its Mapping by label, originating TLS", request{port: 8443, tls: true, host: "admin.internal.example.com", path: "/admin/", headers: map[string]string{"x-forwarded-proto": "https"}}, want{cluster: "cluster_https___admin_8443_otls_default", rewrite: "/"}},
+		{"tls-host", "cleartext for a Reject Host gets nothing", request{port: 8443, host: "admin.internal.example.com", path: "/admin/"}, want{notFound: true}},
+		{"tls-host", "the shop Mapping is not on the internal Host", request{port: 8443, tls: true, host: "admin.internal.example.com", path: "/cart", headers: map[string]string{"x-forwarded-proto": "https"}}, want{notFound: true}},
+
+		{"redirects-rewrites", "host redirect with a path", request{port: 8080, host: "x", path: "/docs/intro"}, want{redirect: "docs.example.com"}},
+		{"redirects-rewrites", "rewrite \"\" keeps the path", request{port: 8080, host: "x", path: "/keep/this"}, want{cluster: "cluster_keep_default", rewrite: ""}},
+
+		{"errors", "the good Mapping still routes", request{port: 8080, host: "x", path: "/good/"}, want{cluster: "cluster_good_default", rewrite: "/"}},
+		{"errors", "the bad ones do not", request{port: 8080, host: "x", path: "/none/"}, want{notFound: true}},
+
+		{"annotations-v2", "a v2 annotation Mapping with tls: true originates TLS", request{port: 8080, host: "x", path: "/quote/", headers: map[string]string{"x-quote": "anything", "x-forwarded-proto": "https"}}, want{cluster: "cluster_https___quote_shop_otls_shop", rewrite: "/"}},
+		{"annotations-v2", "v2 `header: true` means the header must be present", request{port: 8080, host: "x", path: "/quote/", headers: map[string]string{"x-forwarded-proto": "https"}}, want{notFound: true}},
+		{"annotations-v2", "v2 host is the hostname", request{port: 8080, host: "legacy.example.com", path: "/legacy/", headers: map[string]string{"x-forwarded-proto": "https"}}, want{cluster: "cluster_legacy_8080_default", rewrite: "/"}},
+		{"annotations-v2", "and only that hostname", request{port: 8080, host: "other.example.com", path: "/legacy/", headers: map[string]string{"x-forwarded-proto": "https"}}, want{notFound: true}},
+
+		{"ambassador-id", "our Mapping", request{port: 8080, host: "x", path: "/mine/"}, want{cluster: "cluster_mine_default", rewrite: "/"}},
+		{"ambassador-id", "another installation's Mapping is ignored", request{port: 8080, host: "x", path: "/theirs/"}, want{notFound: true}},
+		{"ambassador-id", "_automatic_ is everyone's", request{port: 8080, host: "x", path: "/everyone/"}, want{cluster: "cluster_everyone_default", rewrite: "/"}},
+
+		{"module-settings", "diagnostics disabled removes its route", request{port: 8080, host: "x", path: "/ambassador/v0/diag/"}, want{notFound: true}},
+		{"module-settings", "probes stay", request{port: 8080, host: "x", path: "/ambassador/v0/check_ready"}, want{cluster: "cluster_127_0_0_1_8877_default", rewrite: "/ambassador/v0/check_ready"}},
+	}
+	configs := map[string]*envoy.Config{}
+	for _, tc := range tests {
+		t.Run(tc.dir+"/"+tc.name, func(t *testing.T) {
+			cfg, ok := configs[tc.dir]
+			if !ok {
+				cfg = translateDir(t, tc.dir).Config
+				configs[tc.dir] = cfg
+			}
+			got := simulate(t, cfg, tc.req)
+			switch {
+			case tc.want.notFound:
+				if !got.notFound {
+					t.Errorf("want no route, got %+v", got)
+				}
+			case tc.want.redirect == "https":
+				if got.redirect == nil || !got.redirect.GetHttpsRedirect() {
+					t.Errorf("want an https redirect, got %+v", got)
+				}
+			case tc.want.redirect != "":
+				if got.redirect == nil || got.redirect.GetHostRedirect() != tc.want.redirect {
+					t.Errorf("want a redirect to %s, got %+v", tc.want.redirect, got)
+				}
+			default:
+				if got.cluster != tc.want.cluster || got.prefixRewrite != tc.want.rewrite {
+					t.Errorf("want cluster %s rewrite %q, got %+v", tc.want.cluster, tc.want.rewrite, got)
+				}
+			}
+		})
+	}
+}
