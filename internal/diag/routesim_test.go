@@ -216,4 +216,3 @@ func stringMatches(t *testing.T, sm *matcherv3.StringMatcher, v string) bool {
 		return false
 	}
 }
-
