@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/emissary-go/emissary/internal/diag/envoy"
 	"github.com/emissary-go/emissary/internal/diag/ir"
 	"github.com/emissary-go/emissary/internal/snapshot"
@@ -37,27 +39,42 @@ type TranslateOptions struct {
 func Translate(snap *snapshot.Snapshot, opts TranslateOptions) (*Output, error) {
 	x := ir.Build(snap, opts.IR)
 	out := &Output{IR: x}
-	var err error
-	if out.IRJSON, err = marshalIndent(x); err != nil {
-		return out, err
-	}
-	if out.AConfJSON, err = marshalIndent(aconf(x)); err != nil {
-		return out, err
-	}
-	cfg, err := envoy.Translate(x, opts.Envoy)
+	cfg, err := envoy.Build(x, opts.Envoy)
 	if err != nil {
 		return out, err
 	}
+	// Validation and serialization only read the configuration; on a
+	// multi-core machine they run side by side.
+	var g errgroup.Group
+	g.Go(func() error {
+		if err := envoy.Validate(cfg); err != nil {
+			return fmt.Errorf("generated configuration is invalid: %w", err)
+		}
+		return nil
+	})
+	g.Go(func() (err error) {
+		out.EnvoyJSON, err = cfg.EnvoyJSON()
+		return err
+	})
+	g.Go(func() (err error) {
+		// ir.json is large and read by tools: compact.
+		if out.IRJSON, err = marshalCompact(x); err != nil {
+			return err
+		}
+		if out.AConfJSON, err = marshalIndent(aconf(x)); err != nil {
+			return err
+		}
+		if out.BootstrapJSON, err = cfg.BootstrapJSON(); err != nil {
+			return err
+		}
+		out.ClusterMapJSON, err = marshalIndent(clusterMap(x))
+		return err
+	})
+	if err := g.Wait(); err != nil {
+		// Nothing of an invalid configuration may be written.
+		return &Output{IR: x, IRJSON: out.IRJSON, AConfJSON: out.AConfJSON}, err
+	}
 	out.Config = cfg
-	if out.BootstrapJSON, err = cfg.BootstrapJSON(); err != nil {
-		return out, err
-	}
-	if out.EnvoyJSON, err = cfg.EnvoyJSON(); err != nil {
-		return out, err
-	}
-	if out.ClusterMapJSON, err = marshalIndent(clusterMap(x)); err != nil {
-		return out, err
-	}
 	return out, nil
 }
 
@@ -89,6 +106,14 @@ func clusterMap(x *ir.IR) map[string]map[string]any {
 		out[c.EnvoyName] = entry
 	}
 	return out
+}
+
+func marshalCompact(v any) ([]byte, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
 }
 
 func marshalIndent(v any) ([]byte, error) {

@@ -1,6 +1,8 @@
 package diag
 
 import (
+	"bytes"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -49,7 +51,12 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden(t, filepath.Join("testdata", d.Name(), "envoy.json"), out.EnvoyJSON)
+			// envoy.json is compact; the golden copy is indented for review.
+			var readable bytes.Buffer
+			if err := json.Indent(&readable, out.EnvoyJSON, "", "  "); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, filepath.Join("testdata", d.Name(), "envoy.json"), readable.Bytes())
 			golden(t, filepath.Join("testdata", d.Name(), "diagnostics.json"), errs)
 		})
 	}
@@ -84,7 +91,7 @@ func diffLines(want, got string) string {
 			b = g[i]
 		}
 		if a != b {
-			return fmt.Sprintf("line %d:\n want: %s\n  got: %s", i+1, a, b)
+			return fmt.Sprintf("line %d:\n want: %.200s\n  got: %.200s", i+1, a, b)
 		}
 	}
 	return ""

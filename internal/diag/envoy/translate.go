@@ -40,14 +40,27 @@ type Options struct {
 
 // Translate builds the Envoy configuration for an IR and validates it.
 func Translate(x *ir.IR, opts Options) (*Config, error) {
+	c, err := Build(x, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := Validate(c); err != nil {
+		return nil, fmt.Errorf("generated configuration is invalid: %w", err)
+	}
+	return c, nil
+}
+
+// Build builds the Envoy configuration for an IR without validating it;
+// the caller must Validate it before using it.
+func Build(x *ir.IR, opts Options) (*Config, error) {
 	if opts.ReadyPort == 0 {
 		opts.ReadyPort = 8006
 	}
 	if opts.SecretDir == "" {
 		opts.SecretDir = "/ambassador/snapshots"
 	}
-	t := &translator{ir: x, opts: opts}
-	c := &Config{Bootstrap: bootstrap(x.Identity.NodeName)}
+	t := &translator{ir: x, opts: opts, routes: map[*ir.Group][]*routev3.Route{}, decoded: map[*anypb.Any]proto.Message{}}
+	c := &Config{Bootstrap: bootstrap(x.Identity.NodeName), decoded: t.decoded}
 	for _, l := range x.Listeners {
 		if el := t.listener(l); el != nil {
 			c.Listeners = append(c.Listeners, el)
@@ -60,16 +73,16 @@ func Translate(x *ir.IR, opts Options) (*Config, error) {
 	if t.err != nil {
 		return nil, t.err
 	}
-	if err := Validate(c); err != nil {
-		return nil, fmt.Errorf("generated configuration is invalid: %w", err)
-	}
 	return c, nil
 }
 
 type translator struct {
-	ir   *ir.IR
-	opts Options
-	err  error
+	ir     *ir.IR
+	opts   Options
+	err    error
+	routes map[*ir.Group][]*routev3.Route
+	// decoded remembers what each Any holds (see Config.decoded).
+	decoded map[*anypb.Any]proto.Message
 }
 
 // any packs a message; only a programming error can make it fail.
@@ -78,6 +91,7 @@ func (t *translator) any(m proto.Message) *anypb.Any {
 	if err != nil && t.err == nil {
 		t.err = err
 	}
+	t.decoded[a] = m
 	return a
 }
 
@@ -244,34 +258,61 @@ func (t *translator) virtualHosts(l *ir.Listener, hosts []*ir.Host) []*routev3.V
 
 // variants turns a route into what a listener's security model and a
 // Host's insecure action make of it: with XFP, a route for requests that
-// came over TLS (X-Forwarded-Proto: https) and one for the rest.
+// came over TLS (X-Forwarded-Proto: https) and one for the rest. Variants
+// share the parts they do not change with r (generated messages are never
+// modified after they are built), which keeps large configurations cheap.
 func variants(r *routev3.Route, securityModel, insecureAction string) []*routev3.Route {
 	var out []*routev3.Route
 	if securityModel != "INSECURE" {
-		secure := proto.Clone(r).(*routev3.Route)
+		secure := r
 		if securityModel == "XFP" {
-			secure.Match.Headers = append(secure.Match.Headers, &routev3.HeaderMatcher{
-				Name:                 "x-forwarded-proto",
-				HeaderMatchSpecifier: &routev3.HeaderMatcher_StringMatch{StringMatch: &matcherv3.StringMatcher{MatchPattern: &matcherv3.StringMatcher_Exact{Exact: "https"}}},
-			})
+			secure = routeWithMatch(r, withHeader(r.Match, xfpHTTPS))
 		}
 		out = append(out, secure)
 	}
 	if securityModel != "SECURE" {
 		switch insecureAction {
 		case "Route":
-			out = append(out, proto.Clone(r).(*routev3.Route))
+			out = append(out, r)
 		case "Redirect":
-			redirect := proto.Clone(r).(*routev3.Route)
-			redirect.Action = &routev3.Route_Redirect{Redirect: &routev3.RedirectAction{
-				SchemeRewriteSpecifier: &routev3.RedirectAction_HttpsRedirect{HttpsRedirect: true},
-			}}
-			redirect.RequestHeadersToAdd, redirect.RequestHeadersToRemove = nil, nil
-			redirect.ResponseHeadersToAdd, redirect.ResponseHeadersToRemove = nil, nil
-			out = append(out, redirect)
+			out = append(out, &routev3.Route{Match: r.Match, Action: httpsRedirect})
 		}
 	}
 	return out
+}
+
+var (
+	xfpHTTPS = &routev3.HeaderMatcher{
+		Name:                 "x-forwarded-proto",
+		HeaderMatchSpecifier: &routev3.HeaderMatcher_StringMatch{StringMatch: &matcherv3.StringMatcher{MatchPattern: &matcherv3.StringMatcher_Exact{Exact: "https"}}},
+	}
+	httpsRedirect = &routev3.Route_Redirect{Redirect: &routev3.RedirectAction{
+		SchemeRewriteSpecifier: &routev3.RedirectAction_HttpsRedirect{HttpsRedirect: true},
+	}}
+)
+
+// routeWithMatch is r with another match.
+func routeWithMatch(r *routev3.Route, m *routev3.RouteMatch) *routev3.Route {
+	return &routev3.Route{
+		Match:                   m,
+		Action:                  r.Action,
+		RequestHeadersToAdd:     r.RequestHeadersToAdd,
+		RequestHeadersToRemove:  r.RequestHeadersToRemove,
+		ResponseHeadersToAdd:    r.ResponseHeadersToAdd,
+		ResponseHeadersToRemove: r.ResponseHeadersToRemove,
+		TypedPerFilterConfig:    r.TypedPerFilterConfig,
+	}
+}
+
+// withHeader is m with one more header condition.
+func withHeader(m *routev3.RouteMatch, h *routev3.HeaderMatcher) *routev3.RouteMatch {
+	return &routev3.RouteMatch{
+		PathSpecifier:   m.PathSpecifier,
+		CaseSensitive:   m.CaseSensitive,
+		RuntimeFraction: m.RuntimeFraction,
+		Headers:         append(slices.Clip(m.Headers), h),
+		QueryParameters: m.QueryParameters,
+	}
 }
 
 // groupRoutes are a group's routes for one Host: one per Mapping (canary
@@ -280,6 +321,17 @@ func (t *translator) groupRoutes(g *ir.Group, h *ir.Host) []*routev3.Route {
 	if !h.ServesMapping(g.First()) {
 		return nil
 	}
+	if routes, ok := t.routes[g]; ok {
+		return routes
+	}
+	routes := t.buildGroupRoutes(g)
+	t.routes[g] = routes
+	return routes
+}
+
+// buildGroupRoutes builds a group's routes once; every virtual host that
+// serves the group shares them.
+func (t *translator) buildGroupRoutes(g *ir.Group) []*routev3.Route {
 	if g.Redirect != nil {
 		return []*routev3.Route{t.redirectRoute(g.Redirect)}
 	}

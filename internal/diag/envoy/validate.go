@@ -3,9 +3,8 @@ package envoy
 import (
 	"errors"
 	"fmt"
-	"slices"
+	"sync"
 
-	listenerv3 "github.com/envoyproxy/go-control-plane/envoy/config/listener/v3"
 	routev3 "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
 	hcmv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/http_connection_manager/v3"
 	"google.golang.org/protobuf/proto"
@@ -32,7 +31,7 @@ func Validate(c *Config) error {
 		}
 	}
 
-	add(validateMessage("bootstrap", c.Bootstrap))
+	add(validateMessage("bootstrap", c.Bootstrap, c.decoded, nil))
 	clusters := map[string]bool{}
 	for _, cl := range c.Clusters {
 		name := "cluster " + cl.GetName()
@@ -40,7 +39,7 @@ func Validate(c *Config) error {
 			add(fmt.Errorf("%s: defined twice", name))
 		}
 		clusters[cl.GetName()] = true
-		add(validateMessage(name, cl))
+		add(validateMessage(name, cl, c.decoded, nil))
 	}
 	for _, cl := range c.Bootstrap.GetStaticResources().GetClusters() {
 		clusters[cl.GetName()] = true
@@ -61,17 +60,19 @@ func Validate(c *Config) error {
 			}
 			addresses[addr] = l.GetName()
 		}
-		add(validateMessage(name, l))
-		for _, rc := range routeConfigs(l) {
-			add(checkRouteClusters(name, rc, clusters))
-		}
+		add(validateMessage(name, l, c.decoded, func(hcm *hcmv3.HttpConnectionManager) {
+			if rc := hcm.GetRouteConfig(); rc != nil {
+				add(checkRouteClusters(name, rc, clusters))
+			}
+		}))
 	}
 	return errors.Join(errs...)
 }
 
 // validateMessage runs Envoy's field constraints and resolves every Any,
-// recursively, under m.
-func validateMessage(name string, m proto.Message) error {
+// recursively, under m. Each Any is decoded once; the HTTP connection
+// managers found are passed to onHCM for the cross-reference checks.
+func validateMessage(name string, m proto.Message, decoded map[*anypb.Any]proto.Message, onHCM func(*hcmv3.HttpConnectionManager)) error {
 	if m == nil || !m.ProtoReflect().IsValid() {
 		return fmt.Errorf("%s: missing", name)
 	}
@@ -81,29 +82,40 @@ func validateMessage(name string, m proto.Message) error {
 			errs = append(errs, fmt.Errorf("%s: %w", name, err))
 		}
 	}
-	walkAnys(m.ProtoReflect(), func(a *anypb.Any) {
-		inner, err := a.UnmarshalNew()
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: typed config %q: %w", name, a.GetTypeUrl(), err))
-			return
+	walkAnys(m.ProtoReflect(), func(a *anypb.Any) proto.Message {
+		inner, known := decoded[a]
+		if !known || !a.MessageIs(inner) {
+			var err error
+			if inner, err = a.UnmarshalNew(); err != nil {
+				errs = append(errs, fmt.Errorf("%s: typed config %q: %w", name, a.GetTypeUrl(), err))
+				return nil
+			}
 		}
 		if v, ok := inner.(validator); ok {
 			if err := v.ValidateAll(); err != nil {
 				errs = append(errs, fmt.Errorf("%s: %s: %w", name, a.GetTypeUrl(), err))
 			}
 		}
+		if hcm, ok := inner.(*hcmv3.HttpConnectionManager); ok && onHCM != nil {
+			onHCM(hcm)
+		}
+		return inner
 	})
 	return errors.Join(errs...)
 }
 
-// walkAnys calls fn for every Any in m, including Anys nested inside the
-// messages that Anys hold.
-func walkAnys(m protoreflect.Message, fn func(*anypb.Any)) {
+// walkAnys calls decode for every Any in m and walks into the message it
+// returns, so that Anys nested inside Anys are found too. Message types
+// that cannot hold an Any are not entered: route matchers are most of a
+// large configuration and hold none.
+func walkAnys(m protoreflect.Message, decode func(*anypb.Any) proto.Message) {
 	if a, ok := m.Interface().(*anypb.Any); ok {
-		fn(a)
-		if inner, err := a.UnmarshalNew(); err == nil {
-			walkAnys(inner.ProtoReflect(), fn)
+		if inner := decode(a); inner != nil {
+			walkAnys(inner.ProtoReflect(), decode)
 		}
+		return
+	}
+	if !mayHoldAny(m.Descriptor()) {
 		return
 	}
 	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
@@ -111,39 +123,56 @@ func walkAnys(m protoreflect.Message, fn func(*anypb.Any)) {
 		case fd.IsList() && fd.Message() != nil:
 			list := v.List()
 			for i := 0; i < list.Len(); i++ {
-				walkAnys(list.Get(i).Message(), fn)
+				walkAnys(list.Get(i).Message(), decode)
 			}
 		case fd.IsMap() && fd.MapValue().Message() != nil:
 			v.Map().Range(func(_ protoreflect.MapKey, mv protoreflect.Value) bool {
-				walkAnys(mv.Message(), fn)
+				walkAnys(mv.Message(), decode)
 				return true
 			})
 		case fd.Message() != nil && !fd.IsList() && !fd.IsMap():
-			walkAnys(v.Message(), fn)
+			walkAnys(v.Message(), decode)
 		}
 		return true
 	})
 }
 
-// routeConfigs returns the route configurations held inline by the HTTP
-// connection managers of a listener's filter chains.
-func routeConfigs(l *listenerv3.Listener) []*routev3.RouteConfiguration {
-	var out []*routev3.RouteConfiguration
-	chains := slices.Clone(l.GetFilterChains())
-	if l.GetDefaultFilterChain() != nil {
-		chains = append(chains, l.GetDefaultFilterChain())
+var anyHolders sync.Map // protoreflect.FullName -> bool
+
+// mayHoldAny reports whether a message of this type can contain an Any,
+// directly or through its fields' types.
+func mayHoldAny(md protoreflect.MessageDescriptor) bool {
+	if v, ok := anyHolders.Load(md.FullName()); ok {
+		return v.(bool)
 	}
-	for _, fc := range chains {
-		for _, f := range fc.GetFilters() {
-			hcm := &hcmv3.HttpConnectionManager{}
-			if f.GetTypedConfig().MessageIs(hcm) && f.GetTypedConfig().UnmarshalTo(hcm) == nil {
-				if rc := hcm.GetRouteConfig(); rc != nil {
-					out = append(out, rc)
-				}
-			}
+	result := holdsAny(md, map[protoreflect.FullName]bool{})
+	anyHolders.Store(md.FullName(), result)
+	return result
+}
+
+func holdsAny(md protoreflect.MessageDescriptor, visiting map[protoreflect.FullName]bool) bool {
+	if md.FullName() == "google.protobuf.Any" {
+		return true
+	}
+	if visiting[md.FullName()] {
+		return false // a cycle adds nothing new
+	}
+	visiting[md.FullName()] = true
+	fields := md.Fields()
+	for i := 0; i < fields.Len(); i++ {
+		fd := fields.Get(i)
+		var sub protoreflect.MessageDescriptor
+		switch {
+		case fd.IsMap():
+			sub = fd.MapValue().Message()
+		default:
+			sub = fd.Message()
+		}
+		if sub != nil && holdsAny(sub, visiting) {
+			return true
 		}
 	}
-	return out
+	return false
 }
 
 // checkRouteClusters reports routes that send traffic to a cluster that

@@ -1,6 +1,7 @@
 package envoy
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -129,7 +130,46 @@ func TestMarshalIsStable(t *testing.T) {
 	if string(a) != string(b) {
 		t.Error("the same config marshalled to different bytes")
 	}
-	if !strings.Contains(string(a), "\n  \"static_resources\": {") {
-		t.Errorf("want indented JSON with proto field names:\n%s", a)
+	if !strings.HasPrefix(string(a), `{"static_resources":{"listeners":[{"name":"ambassador-listener-8080"`) {
+		t.Errorf("want compact JSON with proto field names:\n%s", a)
+	}
+	boot, err := c.BootstrapJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(boot), "\n  \"node\": {") {
+		t.Errorf("want the bootstrap indented, with proto field names:\n%s", boot)
+	}
+}
+
+// envoy.json is assembled from separately marshalled parts; it must be
+// exactly what marshalling the whole Bootstrap gives.
+func TestEnvoyJSONEqualsWholeMarshal(t *testing.T) {
+	c := validConfig(t)
+	multi := proto.Clone(c.Listeners[0]).(*listenerv3.Listener)
+	multi.Name = "three-chains"
+	for i := 0; i < 2; i++ {
+		fc := proto.Clone(multi.FilterChains[0]).(*listenerv3.FilterChain)
+		fc.Name = fmt.Sprintf("chain-%d", i)
+		multi.FilterChains = append(multi.FilterChains, fc)
+	}
+	c.Listeners = append(c.Listeners, multi)
+	c.Clusters = append(c.Clusters, c.Clusters[0])
+	got, err := c.EnvoyJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := marshal(&bootstrapv3.Bootstrap{StaticResources: &bootstrapv3.Bootstrap_StaticResources{
+		Listeners: c.Listeners, Clusters: c.Clusters,
+	}}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != string(want) {
+		t.Errorf("assembled:\n%s\nwhole:\n%s", got, want)
+	}
+	empty, err := (&Config{}).EnvoyJSON()
+	if err != nil || string(empty) != "{\"static_resources\":{}}\n" {
+		t.Errorf("empty config: %q, %v", empty, err)
 	}
 }
