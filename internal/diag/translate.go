@@ -126,8 +126,18 @@ func marshalIndent(v any) ([]byte, error) {
 
 // WriteFiles writes the outputs under dir as Emissary lays them out:
 // bootstrap-ads.json, clustermap.json, envoy/envoy.json and
-// snapshots/{ir,aconf}.json, plus the TLS certificates Envoy reads.
-func (o *Output) WriteFiles(dir string) error {
+// snapshots/{ir,aconf}.json, plus the TLS certificates Envoy reads under
+// secretDir (where the configuration says they are).
+func (o *Output) WriteFiles(dir, secretDir string) error {
+	for _, s := range o.IR.Secrets {
+		cert, key := s.Paths(secretDir)
+		if err := writeFile(cert, s.Cert, 0o600); err != nil {
+			return err
+		}
+		if err := writeFile(key, s.Key, 0o600); err != nil {
+			return err
+		}
+	}
 	files := map[string][]byte{
 		"bootstrap-ads.json":   o.BootstrapJSON,
 		"clustermap.json":      o.ClusterMapJSON,

@@ -2,6 +2,7 @@ package diag
 
 import (
 	"fmt"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -38,6 +39,14 @@ resource has an error).`,
 				return err
 			}
 			opts.SingleNamespace = single
+			if outputDir != "" && !cmd.Flags().Changed("secret-dir") {
+				// Certificates go beside the rest, where the config says.
+				abs, err := filepath.Abs(filepath.Join(outputDir, "snapshots"))
+				if err != nil {
+					return err
+				}
+				secretDir = abs
+			}
 			out, err := Translate(snap, TranslateOptions{IR: opts, Envoy: envoy.Options{SecretDir: secretDir}})
 			for _, line := range out.IR.Diagnostics.Sorted() {
 				fmt.Fprintln(cmd.ErrOrStderr(), "error:", line)
@@ -47,7 +56,7 @@ resource has an error).`,
 			}
 			switch {
 			case outputDir != "":
-				if err := out.WriteFiles(outputDir); err != nil {
+				if err := out.WriteFiles(outputDir, secretDir); err != nil {
 					return err
 				}
 			case showIR:
@@ -67,7 +76,7 @@ resource has an error).`,
 	f.StringVar(&opts.AmbassadorID, "ambassador-id", "default", "only resources for this ambassador_id")
 	f.StringVar(&opts.Namespace, "namespace", "default", "the gateway's namespace (resources without one go here)")
 	f.BoolVar(&single, "single-namespace", false, "ignore resources outside --namespace")
-	f.StringVar(&secretDir, "secret-dir", "/ambassador/snapshots", "where Envoy will find TLS certificates")
+	f.StringVar(&secretDir, "secret-dir", "/ambassador/snapshots", "where Envoy will find TLS certificates (default with --output-dir: DIR/snapshots)")
 	f.BoolVar(&failOnError, "strict", false, "exit 1 when any resource has an error")
 	cli.BindEnv(cmd, "ambassador-id", "AMBASSADOR_ID")
 	cli.BindEnv(cmd, "namespace", "AMBASSADOR_NAMESPACE")

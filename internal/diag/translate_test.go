@@ -184,3 +184,57 @@ func TestRouting(t *testing.T) {
 		})
 	}
 }
+
+// busy translate --output-dir writes Emissary's file layout, with the TLS
+// certificates where the generated configuration says they are.
+func TestTranslateCommandWritesFiles(t *testing.T) {
+	dir := t.TempDir()
+	cmd := TranslateCommand()
+	var stderr bytes.Buffer
+	cmd.SetErr(&stderr)
+	cmd.SetArgs([]string{"--output-dir", dir, filepath.Join("testdata", "tls-host", "in.yaml")})
+	if err := cmd.Execute(); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	for _, f := range []string{"bootstrap-ads.json", "clustermap.json", "envoy/envoy.json", "snapshots/ir.json", "snapshots/aconf.json"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("%s not written: %v", f, err)
+		}
+	}
+	envoyJSON, err := os.ReadFile(filepath.Join(dir, "envoy", "envoy.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cfg struct {
+		StaticResources struct {
+			Listeners []json.RawMessage `json:"listeners"`
+		} `json:"static_resources"`
+	}
+	if err := json.Unmarshal(envoyJSON, &cfg); err != nil {
+		t.Fatal(err)
+	}
+	// Every certificate file the configuration names exists, holding the
+	// Secret's bytes.
+	names := regexpFilenames(string(envoyJSON))
+	if len(names) == 0 {
+		t.Fatal("the TLS Hosts should name certificate files")
+	}
+	for _, n := range names {
+		data, err := os.ReadFile(n)
+		if err != nil {
+			t.Errorf("config names %s: %v", n, err)
+			continue
+		}
+		if !strings.HasPrefix(string(data), "shop-") && !strings.HasPrefix(string(data), "internal-") {
+			t.Errorf("%s holds %q, not the Secret's data", n, data)
+		}
+	}
+}
+
+func regexpFilenames(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, `"filename":"`)[1:] {
+		out = append(out, part[:strings.Index(part, `"`)])
+	}
+	return out
+}

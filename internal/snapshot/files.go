@@ -28,12 +28,34 @@ func FromFiles(paths []string, namespace string) (*Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Snapshot{Kubernetes: &Kubernetes{Annotations: map[string]AnnotationList{}}, Consul: &Consul{}}
+	s := newSnapshot()
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
 			return nil, err
 		}
+		s.addFile(f, data, namespace)
+	}
+	s.readAnnotations()
+	return s, nil
+}
+
+// FromYAML builds a snapshot from one YAML stream; source names it in
+// errors.
+func FromYAML(source string, data []byte, namespace string) *Snapshot {
+	s := newSnapshot()
+	s.addFile(source, data, namespace)
+	s.readAnnotations()
+	return s
+}
+
+func newSnapshot() *Snapshot {
+	return &Snapshot{Kubernetes: &Kubernetes{Annotations: map[string]AnnotationList{}}, Consul: &Consul{}}
+}
+
+// addFile reads one file's documents into the snapshot.
+func (s *Snapshot) addFile(f string, data []byte, namespace string) {
+	{
 		resources, others, errs := annotation.ParseFile(f, data, namespace)
 		for _, r := range resources {
 			s.Kubernetes.add(r.Object)
@@ -52,8 +74,6 @@ func FromFiles(paths []string, namespace string) (*Snapshot, error) {
 			}
 		}
 	}
-	s.readAnnotations()
-	return s, nil
 }
 
 // yamlFiles expands paths into the files to read, in a stable order.

@@ -110,6 +110,8 @@ func Build(snap *snapshot.Snapshot, opts Options) *IR {
 		m.Cluster = c.EnvoyName
 	}
 
+	out.Secrets = usedSecrets(out)
+
 	// Listeners serve the Hosts they bind.
 	for _, l := range out.Listeners {
 		for _, h := range out.Hosts {
@@ -126,6 +128,39 @@ func Build(snap *snapshot.Snapshot, opts Options) *IR {
 			s.Errors = errs
 		}
 	}
+	return out
+}
+
+// usedSecrets are the certificates the configuration refers to, which
+// diagd must write where Envoy reads them.
+func usedSecrets(x *IR) []*TLSSecret {
+	seen := map[string]bool{}
+	var out []*TLSSecret
+	add := func(s *TLSSecret) {
+		if s == nil {
+			return
+		}
+		key := s.Namespace + "/" + s.Name + "/" + s.Hash
+		if !seen[key] {
+			seen[key] = true
+			out = append(out, s)
+		}
+	}
+	for _, h := range x.Hosts {
+		if h.TLS != nil {
+			add(h.TLS.Secret)
+			add(h.TLS.CASecret)
+		}
+	}
+	for _, c := range x.Clusters {
+		if c.TLS != nil {
+			add(c.TLS.Secret)
+			add(c.TLS.CASecret)
+		}
+	}
+	slices.SortFunc(out, func(a, b *TLSSecret) int {
+		return strings.Compare(a.Namespace+"/"+a.Name+"/"+a.Hash, b.Namespace+"/"+b.Name+"/"+b.Hash)
+	})
 	return out
 }
 
