@@ -151,6 +151,11 @@ func TestRouting(t *testing.T) {
 		{"ambassador-id", "another installation's Mapping is ignored", request{port: 8080, host: "x", path: "/theirs/"}, want{notFound: true}},
 		{"ambassador-id", "_automatic_ is everyone's", request{port: 8080, host: "x", path: "/everyone/"}, want{cluster: "cluster_everyone_default", rewrite: "/"}},
 
+		{"ingress", "an Ingress rule, its named port resolved", request{port: 8080, tls: true, host: "shop.example.com", path: "/cart/1", headers: map[string]string{"x-forwarded-proto": "https"}}, want{cluster: "cluster_cart_web_8081_web", rewrite: "/"}},
+		{"ingress", "an Exact path is exact", request{port: 8080, tls: true, host: "shop.example.com", path: "/healthz", headers: map[string]string{"x-forwarded-proto": "https"}}, want{cluster: "cluster_cart_web_9090_web", rewrite: "/"}},
+		{"ingress", "Ingress TLS Hosts route cleartext too", request{port: 8080, host: "shop.example.com", path: "/cart/1"}, want{cluster: "cluster_cart_web_8081_web", rewrite: "/"}},
+		{"ingress", "Ingress TLS Hosts only take their own Ingress's Mappings (by label)", request{port: 8080, host: "shop.example.com", path: "/whatever"}, want{notFound: true}},
+		{"ingress", "no Host for other names once Ingress TLS made one", request{port: 8080, host: "anything", path: "/whatever"}, want{notFound: true}},
 		{"module-settings", "diagnostics disabled removes its route", request{port: 8080, host: "x", path: "/ambassador/v0/diag/"}, want{notFound: true}},
 		{"module-settings", "probes stay", request{port: 8080, host: "x", path: "/ambassador/v0/check_ready"}, want{cluster: "cluster_127_0_0_1_8877_default", rewrite: "/ambassador/v0/check_ready"}},
 	}

@@ -281,6 +281,9 @@ func collect(snap *snapshot.Snapshot, opts Options, d *Diagnostics) *resources {
 	add(objects(k.KubernetesServiceResolvers), "")
 	add(objects(k.KubernetesEndpointResolvers), "")
 	add(objects(k.ConsulResolvers), "")
+	for _, r := range ingressResources(k.Ingresses, k.IngressClasses, k.Services, opts, d) {
+		all = append(all, located{r.obj, r.ingress})
+	}
 	for _, parent := range sortedKeys(k.Annotations) {
 		add(k.Annotations[parent], parent+" annotation getambassador.io/config")
 	}
