@@ -56,6 +56,7 @@ func Build(snap *snapshot.Snapshot, opts Options) *IR {
 			out.Hosts = append(out.Hosts, ih)
 		}
 	}
+	out.Hosts = dropConflictingTLS(out.Hosts, d)
 	if len(out.Hosts) == 0 {
 		out.Hosts = []*Host{defaultHost(opts, secrets, d)}
 	}
@@ -106,6 +107,7 @@ func Build(snap *snapshot.Snapshot, opts Options) *IR {
 	}
 	out.Groups = groups
 	out.Clusters = cs.sorted()
+	checkEndpointServices(out.Clusters, snap, d)
 	for m, c := range clusterOf {
 		m.Cluster = c.EnvoyName
 	}
@@ -129,6 +131,52 @@ func Build(snap *snapshot.Snapshot, opts Options) *IR {
 		}
 	}
 	return out
+}
+
+// dropConflictingTLS keeps, for each TLS server name, the Hosts that
+// agree on how to terminate it: one filter chain serves one name, so a
+// later Host asking for another certificate or context is reported and
+// dropped.
+func dropConflictingTLS(hosts []*Host, d *Diagnostics) []*Host {
+	first := map[string]*Host{}
+	var kept []*Host
+	for _, h := range hosts {
+		if h.TLS == nil {
+			kept = append(kept, h)
+			continue
+		}
+		f, ok := first[h.SNI()]
+		if !ok {
+			first[h.SNI()] = h
+			kept = append(kept, h)
+			continue
+		}
+		if f.TLS.Name != h.TLS.Name || f.TLS.Namespace != h.TLS.Namespace || f.TLS.Secret.Hash != h.TLS.Secret.Hash {
+			d.Error(h.Key, "server name %s is already terminated by %s with a different TLS context or certificate (mismatching TLSContext): Host ignored", h.SNI(), f.Key)
+			continue
+		}
+		kept = append(kept, h)
+	}
+	return kept
+}
+
+// checkEndpointServices reports clusters whose endpoints come from a
+// Kubernetes Service that does not exist: they will have no endpoints.
+func checkEndpointServices(clusters []*Cluster, snap *snapshot.Snapshot, d *Diagnostics) {
+	services := map[string]bool{}
+	if snap.Kubernetes != nil {
+		for _, s := range snap.Kubernetes.Services {
+			services[s.Namespace+"/"+s.Name] = true
+		}
+	}
+	for _, c := range clusters {
+		if c.ResolverKind != "KubernetesEndpointResolver" || c.EDSName == "" || services[c.Namespace+"/"+c.Service] {
+			continue
+		}
+		for _, user := range c.Users {
+			d.Error(user, "service %s.%s does not exist: cluster %s has no endpoints until it does", c.Service, c.Namespace, c.EnvoyName)
+		}
+	}
 }
 
 // usedSecrets are the certificates the configuration refers to, which
