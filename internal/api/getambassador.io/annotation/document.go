@@ -18,14 +18,17 @@ type document struct {
 	text string
 }
 
-// source returns the document's text preceded by as many empty lines as
-// come before it in the annotation value, so that the line numbers the
-// YAML parser reports are lines of the whole value. Parsing each document
-// on its own (rather than the stream at once) is what lets a malformed
-// document be reported without hiding the ones after it.
+// source returns the document's own text. Parsing each document on its
+// own (rather than the stream at once) is what lets a malformed document
+// be reported without hiding the ones after it; the YAML parser's line
+// numbers are then moved by lineOffset to be lines of the whole value.
 func (d document) source() []byte {
-	return []byte(strings.Repeat("\n", d.first-1) + d.text)
+	return []byte(d.text)
 }
+
+// lineOffset is how many lines of the whole value come before the
+// document's text; the YAML parser counts lines from the text alone.
+func (d document) lineOffset() int { return d.first - 1 }
 
 // splitDocuments cuts a YAML stream into its documents, the way
 // k8s.io/apimachinery's YAML reader does: a line that is `---` (alone or

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"maps"
 	"reflect"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -40,7 +42,7 @@ const labelsKey = "metadata_labels"
 func (c *catalog) resource(doc document, parent client.Object) (client.Object, *Other, *Error) {
 	raw, err := yaml.YAMLToJSON(doc.source())
 	if err != nil {
-		return nil, nil, &Error{Err: yamlError(err)}
+		return nil, nil, &Error{Err: yamlError(err, doc.lineOffset())}
 	}
 	var value any
 	if err := utiljson.Unmarshal(raw, &value); err != nil {
@@ -79,7 +81,7 @@ func (c *catalog) resource(doc document, parent client.Object) (client.Object, *
 		// v3alpha1 is read strictly: a repeated key is an error, where
 		// v1/v2 keep the last value as Emissary always did.
 		if _, err := yaml.YAMLToJSONStrict(doc.source()); err != nil {
-			bad.Err = yamlError(err)
+			bad.Err = yamlError(err, doc.lineOffset())
 			return nil, nil, bad
 		}
 	}
@@ -346,14 +348,21 @@ func unknownField(path string) *field.Error {
 	return &field.Error{Type: field.ErrorTypeForbidden, Field: path, Detail: "unknown field"}
 }
 
+// yamlLine finds the line numbers in the YAML parser's messages.
+var yamlLine = regexp.MustCompile(`\bline (\d+)`)
+
 // yamlError puts the YAML parser's (sometimes multi-line) message on one
-// line.
-func yamlError(err error) error {
+// line, with its line numbers counted from the start of the whole value.
+func yamlError(err error, offset int) error {
 	lines := strings.Split(err.Error(), "\n")
 	for i := range lines {
 		lines[i] = strings.TrimSpace(lines[i])
 	}
-	return errors.New(strings.Join(lines, " "))
+	msg := yamlLine.ReplaceAllStringFunc(strings.Join(lines, " "), func(m string) string {
+		n, _ := strconv.Atoi(m[len("line "):])
+		return "line " + strconv.Itoa(n+offset)
+	})
+	return errors.New(msg)
 }
 
 func jsonType(v any) string {
