@@ -1,0 +1,103 @@
+package ir
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/emissary-go/emissary/internal/snapshot"
+)
+
+const twoNamespaces = `
+apiVersion: getambassador.io/v3alpha1
+kind: Mapping
+metadata: {name: home, namespace: emissary}
+spec: {hostname: "*", prefix: /home/, service: home}
+---
+apiVersion: getambassador.io/v3alpha1
+kind: Mapping
+metadata: {name: away, namespace: elsewhere}
+spec: {hostname: "*", prefix: /away/, service: away}
+---
+apiVersion: getambassador.io/v3alpha1
+kind: Mapping
+metadata: {name: blue-only, namespace: emissary}
+spec: {ambassador_id: [blue], hostname: "*", prefix: /blue/, service: blue}
+---
+apiVersion: getambassador.io/v3alpha1
+kind: Mapping
+metadata: {name: no-namespace}
+spec: {hostname: "*", prefix: /nons/, service: nons}
+`
+
+// mappingNames lists the user Mappings in route order.
+func mappingNames(x *IR) string {
+	var names []string
+	for _, g := range x.Groups {
+		for _, m := range g.Mappings {
+			if !m.Internal {
+				names = append(names, m.Namespace+"/"+m.Name)
+			}
+		}
+	}
+	return strings.Join(names, " ")
+}
+
+func TestNamespacesAndAmbassadorID(t *testing.T) {
+	tests := []struct {
+		name string
+		opts Options
+		want string
+	}{
+		{"all namespaces, default id", Options{Namespace: "emissary"}, "emissary/no-namespace emissary/home elsewhere/away"},
+		{"single namespace", Options{Namespace: "emissary", SingleNamespace: true}, "emissary/no-namespace emissary/home"},
+		{"another ambassador_id", Options{Namespace: "emissary", AmbassadorID: "blue"}, "emissary/blue-only"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			// The files reader gives namespace-less resources the
+			// gateway's namespace, as watt does.
+			x := Build(snapshot.FromYAML("in.yaml", []byte(twoNamespaces), tc.opts.Namespace), tc.opts)
+			if got := mappingNames(x); got != tc.want {
+				t.Errorf("mappings = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestNodeNameAndInternalRoutesFollowTheNamespace(t *testing.T) {
+	x := Build(snapshot.FromYAML("in.yaml", nil, "emissary"), Options{Namespace: "emissary"})
+	if x.Identity.NodeName != "ambassador-emissary" {
+		t.Errorf("node name %q, want ambassador-emissary", x.Identity.NodeName)
+	}
+	var clusters []string
+	for _, c := range x.Clusters {
+		clusters = append(clusters, c.EnvoyName)
+	}
+	if strings.Join(clusters, " ") != "cluster_127_0_0_1_8877_emissary" {
+		t.Errorf("clusters %v, want only the diagd cluster in the gateway's namespace", clusters)
+	}
+	if len(x.Hosts) != 1 || !x.Hosts[0].Implicit || x.Hosts[0].InsecureAction != "Route" {
+		t.Errorf("without Hosts or a fallback cert there is one cleartext default Host, got %+v", x.Hosts)
+	}
+}
+
+func TestDuplicateResourceIsReported(t *testing.T) {
+	in := `
+apiVersion: getambassador.io/v3alpha1
+kind: Mapping
+metadata: {name: twin, namespace: default}
+spec: {hostname: "*", prefix: /a/, service: a}
+---
+apiVersion: getambassador.io/v2
+kind: Mapping
+metadata: {name: twin, namespace: default}
+spec: {prefix: /b/, service: b}
+`
+	x := Build(snapshot.FromYAML("in.yaml", []byte(in), "default"), Options{})
+	if errs := x.Diagnostics.Errors["Mapping/twin.default"]; len(errs) != 1 || !strings.Contains(errs[0], "already defined") {
+		t.Errorf("errors = %v, want the second twin reported", x.Diagnostics.Errors)
+	}
+	if got := mappingNames(x); got != "default/twin" {
+		t.Errorf("mappings = %q, want the first twin only", got)
+	}
+}
