@@ -77,7 +77,10 @@ func Build(snap *snapshot.Snapshot, opts Options) *IR {
 	for _, tc := range r.tlsContexts {
 		ctx := &TLSContext{Name: tc.Name, Namespace: tc.Namespace, SNI: tc.Spec.SNI}
 		if tc.Spec.Secret != "" {
-			ctx.Secret = secrets.tlsSecret(tc.Spec.Secret, tc.Namespace)
+			ctx.Secret = secrets.contextSecret(tc.Spec.Secret, tc.Namespace, tc.Spec.SecretNamespacing)
+			if ctx.Secret == nil {
+				d.Error(Key("TLSContext", tc.Name, tc.Namespace), "secret %s: no such Secret with a tls.crt", tc.Spec.Secret)
+			}
 		}
 		applyTLSContext(ctx, &tc.Spec, secrets)
 		cs.tls[tc.Name] = ctx

@@ -101,6 +101,18 @@ func (l secretLookup) tlsSecret(name, namespace string) *TLSSecret {
 	return &TLSSecret{Name: name, Namespace: namespace, Hash: strings.ToUpper(hex.EncodeToString(h.Sum(nil))), Cert: cert, Key: key}
 }
 
+// contextSecret resolves a TLSContext's secret reference: "name" in the
+// context's namespace, or, with secret_namespacing (on by default),
+// "name.namespace" split at the last dot.
+func (l secretLookup) contextSecret(ref, namespace string, namespacing *bool) *TLSSecret {
+	if namespacing == nil || *namespacing {
+		if i := strings.LastIndex(ref, "."); i > 0 {
+			return l.tlsSecret(ref[:i], ref[i+1:])
+		}
+	}
+	return l.tlsSecret(ref, namespace)
+}
+
 // newHost reads a Host resource; nil (with errors) if unusable.
 func newHost(h *v3alpha1.Host, contexts map[string]*v3alpha1.TLSContext, secrets secretLookup, d *Diagnostics) *Host {
 	key := Key("Host", h.Name, h.Namespace)
@@ -171,7 +183,7 @@ func applyTLSContext(ctx *TLSContext, spec *v3alpha1.TLSContextSpec, secrets sec
 	ctx.CertRequired = spec.CertRequired
 	ctx.SNI = spec.SNI
 	if spec.CASecret != "" {
-		ctx.CASecret = secrets.tlsSecret(spec.CASecret, ctx.Namespace)
+		ctx.CASecret = secrets.contextSecret(spec.CASecret, ctx.Namespace, spec.SecretNamespacing)
 	}
 }
 
