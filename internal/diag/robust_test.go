@@ -27,8 +27,8 @@ func TestMangledInputNeverPanics(t *testing.T) {
 		inputs = append(inputs, data)
 	}
 	iterations := 2000
-	if testing.Short() {
-		iterations = 200
+	if testing.Short() || raceEnabled {
+		iterations = 300
 	}
 	r := rand.New(rand.NewSource(20261126))
 	for i := 0; i < iterations; i++ {
