@@ -1,7 +1,6 @@
 package ir
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 
@@ -439,4 +438,3 @@ func resolvers(r *resources) map[string]resolver {
 	return out
 }
 
-var _ = fmt.Sprint

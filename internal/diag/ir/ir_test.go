@@ -176,3 +176,19 @@ func TestRouteWeightOrder(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckRegex(t *testing.T) {
+	if err := checkRegex(`^/api/v[0-9]+/`, 200); err != nil {
+		t.Errorf("a plain regex: %v", err)
+	}
+	if err := checkRegex(`/bad/(`, 200); err == nil {
+		t.Error("a syntax error must be reported")
+	}
+	huge := strings.Repeat(`(a|b|c|d)`, 40)
+	if err := checkRegex(huge, 200); err == nil || !strings.Contains(err.Error(), "exceeds regex_max_size 200") {
+		t.Errorf("an oversized regex must be reported, got %v", err)
+	}
+	if err := checkRegex(huge, 2000); err != nil {
+		t.Errorf("a raised regex_max_size allows it: %v", err)
+	}
+}

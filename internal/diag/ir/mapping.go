@@ -4,7 +4,7 @@ import (
 	"crypto/sha1"
 	"encoding/hex"
 	"fmt"
-	"regexp"
+	"regexp/syntax"
 	"slices"
 	"strconv"
 	"strings"
@@ -322,13 +322,23 @@ func newMapping(m *v3alpha1.Mapping, s Settings, opts Options, d *Diagnostics) *
 	return out
 }
 
-// checkRegex compiles a regex as Envoy's RE2 would (Go's regexp is RE2),
-// and holds it to the program size limit Envoy enforces.
+// checkRegex compiles a regex as Envoy's RE2 would (Go's regexp has RE2's
+// syntax), and holds it to the program size limit Envoy enforces
+// (regex_max_size): Envoy would reject the whole configuration over one
+// oversized regex. Go's compiled program is close to RE2's in size, so
+// the check is an estimate of the same limit.
 func checkRegex(expr string, maxSize int) error {
-	if _, err := regexp.Compile(expr); err != nil {
+	re, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil {
 		return err
 	}
-	_ = maxSize // Go does not expose RE2's program size; Envoy's default limit is generous.
+	prog, err := syntax.Compile(re.Simplify())
+	if err != nil {
+		return err
+	}
+	if maxSize > 0 && len(prog.Inst) > maxSize {
+		return fmt.Errorf("program size %d exceeds regex_max_size %d", len(prog.Inst), maxSize)
+	}
 	return nil
 }
 
@@ -466,4 +476,3 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-var _ = fmt.Sprintf
