@@ -5,6 +5,7 @@ import (
 	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
 	endpointv3 "github.com/envoyproxy/go-control-plane/envoy/config/endpoint/v3"
 	tlsv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/transport_sockets/tls/v3"
+	"google.golang.org/protobuf/types/known/wrapperspb"
 
 	"github.com/emissary-go/emissary/internal/diag/ir"
 )
@@ -47,6 +48,19 @@ func (t *translator) cluster(c *ir.Cluster) *clusterv3.Cluster {
 			opts.MaxConnectionDuration = millis(c.MaxLifetimeMs)
 		}
 		out.CommonHttpProtocolOptions = opts
+	}
+	if k := c.KeepAlive; k != nil {
+		ka := &corev3.TcpKeepalive{}
+		if k.Probes != nil {
+			ka.KeepaliveProbes = wrapperspb.UInt32(uint32(*k.Probes))
+		}
+		if k.IdleTime != nil {
+			ka.KeepaliveTime = wrapperspb.UInt32(uint32(*k.IdleTime))
+		}
+		if k.Interval != nil {
+			ka.KeepaliveInterval = wrapperspb.UInt32(uint32(*k.Interval))
+		}
+		out.UpstreamConnectionOptions = &clusterv3.UpstreamConnectionOptions{TcpKeepalive: ka}
 	}
 	if c.OriginateTLS {
 		upstream := &tlsv3.UpstreamTlsContext{CommonTlsContext: &tlsv3.CommonTlsContext{}}

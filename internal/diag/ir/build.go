@@ -437,4 +437,3 @@ func resolvers(r *resources) map[string]resolver {
 	}
 	return out
 }
-

@@ -36,6 +36,7 @@ type Cluster struct {
 	HTTP2            bool        `json:"http2,omitempty"`
 	OriginateTLS     bool        `json:"originate_tls,omitempty"`
 	TLS              *TLSContext `json:"tls,omitempty"`
+	KeepAlive        *KeepAlive  `json:"keepalive,omitempty"`
 	// Users are the resources whose routes use this cluster.
 	Users []string `json:"referenced_by"`
 }
@@ -122,6 +123,7 @@ func (cs *clusterSet) clusterFor(m *Mapping, marker string, d *Diagnostics) *Clu
 		HTTP2:            m.GRPC,
 		OriginateTLS:     originate,
 		TLS:              ctx,
+		KeepAlive:        m.KeepAlive,
 		Users:            []string{m.Key},
 	}
 	if c.StatName == "" {

@@ -88,16 +88,17 @@ type Mapping struct {
 	Precedence int  `json:"precedence,omitempty"`
 
 	// Cluster settings (they shape the cluster the Mapping creates).
-	ClusterTag           string `json:"cluster_tag,omitempty"`
-	StatsName            string `json:"stats_name,omitempty"`
-	GRPC                 bool   `json:"grpc,omitempty"`
-	DNSType              string `json:"dns_type,omitempty"`
-	RespectDNSTTL        bool   `json:"respect_dns_ttl,omitempty"`
-	EnableIPv4           bool   `json:"enable_ipv4"`
-	EnableIPv6           bool   `json:"enable_ipv6"`
-	ConnectTimeoutMs     int    `json:"connect_timeout_ms"`
-	ClusterIdleTimeoutMs int    `json:"cluster_idle_timeout_ms,omitempty"`
-	ClusterMaxLifetimeMs int    `json:"cluster_max_connection_lifetime_ms,omitempty"`
+	ClusterTag           string     `json:"cluster_tag,omitempty"`
+	StatsName            string     `json:"stats_name,omitempty"`
+	GRPC                 bool       `json:"grpc,omitempty"`
+	DNSType              string     `json:"dns_type,omitempty"`
+	RespectDNSTTL        bool       `json:"respect_dns_ttl,omitempty"`
+	EnableIPv4           bool       `json:"enable_ipv4"`
+	EnableIPv6           bool       `json:"enable_ipv6"`
+	ConnectTimeoutMs     int        `json:"connect_timeout_ms"`
+	ClusterIdleTimeoutMs int        `json:"cluster_idle_timeout_ms,omitempty"`
+	ClusterMaxLifetimeMs int        `json:"cluster_max_connection_lifetime_ms,omitempty"`
+	KeepAlive            *KeepAlive `json:"keepalive,omitempty"`
 
 	// Labels for rate limiting are kept for the rate-limit filter.
 	RateLimitLabels v3alpha1.DomainMap `json:"labels,omitempty"`
@@ -475,4 +476,3 @@ func sortedKeys[V any](m map[string]V) []string {
 	slices.Sort(keys)
 	return keys
 }
-

@@ -41,6 +41,31 @@ type Settings struct {
 
 	DefaultLabelDomain string `json:"default_label_domain"`
 	AddLinkerdHeaders  bool   `json:"add_linkerd_headers"`
+	// KeepAlive is the default TCP keepalive for upstream connections.
+	KeepAlive *KeepAlive `json:"keepalive,omitempty"`
+}
+
+// KeepAlive is TCP keepalive for upstream connections.
+type KeepAlive struct {
+	Probes   *int `json:"probes,omitempty"`
+	IdleTime *int `json:"idle_time,omitempty"`
+	Interval *int `json:"interval,omitempty"`
+}
+
+func keepAliveFrom(k *v3alpha1.KeepAlive) *KeepAlive {
+	if k == nil {
+		return nil
+	}
+	out := &KeepAlive{Probes: k.Probes}
+	if k.IdleTime != nil {
+		v := int(*k.IdleTime)
+		out.IdleTime = &v
+	}
+	if k.Interval != nil {
+		v := int(*k.Interval)
+		out.Interval = &v
+	}
+	return out
 }
 
 // Probe is one of the built-in routes to diagd.
@@ -76,10 +101,11 @@ type moduleConfig struct {
 	EnableIPv4 *bool `json:"enable_ipv4"`
 	EnableIPv6 *bool `json:"enable_ipv6"`
 
-	Resolver               *string `json:"resolver"`
-	UseAmbassadorNamespace *bool   `json:"use_ambassador_namespace_for_service_resolution"`
-	DefaultLabelDomain     *string `json:"default_label_domain"`
-	AddLinkerdHeaders      *bool   `json:"add_linkerd_headers"`
+	Resolver               *string             `json:"resolver"`
+	UseAmbassadorNamespace *bool               `json:"use_ambassador_namespace_for_service_resolution"`
+	DefaultLabelDomain     *string             `json:"default_label_domain"`
+	AddLinkerdHeaders      *bool               `json:"add_linkerd_headers"`
+	KeepAlive              *v3alpha1.KeepAlive `json:"keepalive"`
 }
 
 type probeConfig struct {
@@ -147,6 +173,7 @@ func settingsFrom(m *v3alpha1.Module, d *Diagnostics) Settings {
 	set(&s.UseAmbassadorNamespace, c.UseAmbassadorNamespace)
 	set(&s.DefaultLabelDomain, c.DefaultLabelDomain)
 	set(&s.AddLinkerdHeaders, c.AddLinkerdHeaders)
+	s.KeepAlive = keepAliveFrom(c.KeepAlive)
 	return s
 }
 
