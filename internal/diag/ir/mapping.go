@@ -152,6 +152,10 @@ func newMapping(m *v3alpha1.Mapping, s Settings, opts Options, d *Diagnostics) *
 		ClusterIdleTimeoutMs:  msOr(spec.ClusterIdleTimeout, s.ClusterIdleTimeoutMs),
 		ClusterMaxLifetimeMs:  msOr(spec.ClusterMaxConnectionLifetime, s.ClusterMaxConnectionLifetimeMs),
 		RateLimitLabels:       spec.Labels,
+		KeepAlive:             s.KeepAlive,
+	}
+	if spec.KeepAlive != nil {
+		out.KeepAlive = keepAliveFrom(spec.KeepAlive)
 	}
 	if spec.Precedence != nil {
 		out.Precedence = *spec.Precedence
