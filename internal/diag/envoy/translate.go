@@ -59,7 +59,7 @@ func Build(x *ir.IR, opts Options) (*Config, error) {
 	if opts.SecretDir == "" {
 		opts.SecretDir = "/ambassador/snapshots"
 	}
-	t := &translator{ir: x, opts: opts, routes: map[*ir.Group][]*routev3.Route{}, decoded: map[*anypb.Any]proto.Message{}}
+	t := &translator{ir: x, opts: opts, routes: map[*ir.Group][]*routev3.Route{}, variantCache: map[variantKey][]*routev3.Route{}, decoded: map[*anypb.Any]proto.Message{}}
 	c := &Config{Bootstrap: bootstrap(x.Identity.NodeName), decoded: t.decoded}
 	for _, l := range x.Listeners {
 		if el := t.listener(l); el != nil {
@@ -77,10 +77,11 @@ func Build(x *ir.IR, opts Options) (*Config, error) {
 }
 
 type translator struct {
-	ir     *ir.IR
-	opts   Options
-	err    error
-	routes map[*ir.Group][]*routev3.Route
+	ir           *ir.IR
+	opts         Options
+	err          error
+	routes       map[*ir.Group][]*routev3.Route
+	variantCache map[variantKey][]*routev3.Route
 	// decoded remembers what each Any holds (see Config.decoded).
 	decoded map[*anypb.Any]proto.Message
 }
@@ -248,12 +249,31 @@ func (t *translator) virtualHosts(l *ir.Listener, hosts []*ir.Host) []*routev3.V
 		vh := &routev3.VirtualHost{Name: l.Name + "-" + h.Hostname, Domains: []string{h.Hostname}}
 		for _, g := range t.ir.Groups {
 			for _, r := range t.groupRoutes(g, h) {
-				vh.Routes = append(vh.Routes, variants(r, l.SecurityModel, h.InsecureAction)...)
+				vh.Routes = append(vh.Routes, t.variants(r, l.SecurityModel, h.InsecureAction)...)
 			}
 		}
 		out = append(out, vh)
 	}
 	return out
+}
+
+// variantKey identifies the variants of one route.
+type variantKey struct {
+	route                         *routev3.Route
+	securityModel, insecureAction string
+}
+
+// variants are made once per route, security model and insecure action:
+// every virtual host that shows a route shows the same variant messages,
+// which keeps memory down and lets envoy.json marshal each only once.
+func (t *translator) variants(r *routev3.Route, securityModel, insecureAction string) []*routev3.Route {
+	key := variantKey{r, securityModel, insecureAction}
+	if v, ok := t.variantCache[key]; ok {
+		return v
+	}
+	v := variants(r, securityModel, insecureAction)
+	t.variantCache[key] = v
+	return v
 }
 
 // variants turns a route into what a listener's security model and a
