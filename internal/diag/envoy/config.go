@@ -8,11 +8,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"runtime"
+	"strconv"
 	"sync/atomic"
 
 	bootstrapv3 "github.com/envoyproxy/go-control-plane/envoy/config/bootstrap/v3"
 	clusterv3 "github.com/envoyproxy/go-control-plane/envoy/config/cluster/v3"
 	listenerv3 "github.com/envoyproxy/go-control-plane/envoy/config/listener/v3"
+	routev3 "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
+	hcmv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/http_connection_manager/v3"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
@@ -40,96 +43,195 @@ type Config struct {
 // resources hold the listeners and clusters ambex serves. It is written
 // compact, as Emissary writes it: it is large, and read by programs.
 //
-// Marshalling 10,000 routes is most of a reconfiguration, so the work is
-// cut into pieces (each listener's filter chains, each cluster) that are
-// marshalled on every core and joined. The result is byte for byte what
+// Marshalling tens of thousands of routes is most of a reconfiguration.
+// So the document is cut into pieces: listener and filter chain skeletons
+// whose children are stand-ins, each route (once, however many virtual
+// hosts show it) and each cluster. The pieces are marshalled on every
+// core and the stand-ins replaced by their JSON: byte for byte what
 // marshalling the whole Bootstrap gives.
 func (c *Config) EnvoyJSON() ([]byte, error) {
-	var pieces []proto.Message
-	type listenerParts struct {
-		skeleton    int // index of the listener without its chains
-		chains      []int
-		placeholder []string
+	t := &template{decoded: c.decoded, routeIndex: map[*routev3.Route]int{}}
+	var listeners, clusters []int
+	for _, l := range c.Listeners {
+		listeners = append(listeners, t.listener(l))
 	}
-	var listeners []listenerParts
-	for i, l := range c.Listeners {
-		lp := listenerParts{skeleton: len(pieces)}
-		skeleton := &listenerv3.Listener{}
-		dst := skeleton.ProtoReflect()
-		l.ProtoReflect().Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
-			if fd.Name() != "filter_chains" {
-				dst.Set(fd, v) // shared, not copied: nothing here is modified
-			}
-			return true
-		})
-		for j := range l.GetFilterChains() {
-			token := fmt.Sprintf("%s-%d-%d", chainPlaceholder, i, j)
-			skeleton.FilterChains = append(skeleton.FilterChains, &listenerv3.FilterChain{Name: token})
-			lp.placeholder = append(lp.placeholder, `{"name":"`+token+`"}`)
-			lp.chains = append(lp.chains, len(pieces)+1+j)
-		}
-		pieces = append(pieces, skeleton)
-		for _, fc := range l.GetFilterChains() {
-			pieces = append(pieces, fc)
-		}
-		listeners = append(listeners, lp)
-	}
-	firstCluster := len(pieces)
 	for _, cl := range c.Clusters {
-		pieces = append(pieces, cl)
+		clusters = append(clusters, t.add(cl, nil))
 	}
-	parts, err := marshalAll(pieces)
+	if t.err != nil {
+		return nil, t.err
+	}
+	msgs := make([]proto.Message, len(t.pieces))
+	for i, p := range t.pieces {
+		msgs[i] = p.msg
+	}
+	parts, err := marshalAll(msgs)
 	if err != nil {
 		return nil, err
 	}
-
-	var out bytes.Buffer
 	size := 64
 	for _, p := range parts {
 		size += len(p) + 1
 	}
+	var out bytes.Buffer
 	out.Grow(size)
 	out.WriteString(`{"static_resources":{`)
-	if len(listeners) > 0 {
-		out.WriteString(`"listeners":[`)
-		for i, lp := range listeners {
+	writeList := func(key string, list []int) error {
+		out.WriteString(`"` + key + `":[`)
+		for i, p := range list {
 			if i > 0 {
 				out.WriteByte(',')
 			}
-			skeleton := parts[lp.skeleton]
-			for j, ph := range lp.placeholder {
-				at := bytes.Index(skeleton, []byte(ph))
-				if at < 0 {
-					return nil, fmt.Errorf("envoy.json: filter chain %d of listener %d not found while assembling", j, i)
-				}
-				out.Write(skeleton[:at])
-				out.Write(parts[lp.chains[j]])
-				skeleton = skeleton[at+len(ph):]
+			if err := t.expand(&out, parts, p); err != nil {
+				return err
 			}
-			out.Write(skeleton)
 		}
 		out.WriteByte(']')
+		return nil
 	}
-	if len(c.Clusters) > 0 {
+	if len(listeners) > 0 {
+		if err := writeList("listeners", listeners); err != nil {
+			return nil, err
+		}
+	}
+	if len(clusters) > 0 {
 		if len(listeners) > 0 {
 			out.WriteByte(',')
 		}
-		out.WriteString(`"clusters":[`)
-		for i, p := range parts[firstCluster:] {
-			if i > 0 {
-				out.WriteByte(',')
-			}
-			out.Write(p)
+		if err := writeList("clusters", clusters); err != nil {
+			return nil, err
 		}
-		out.WriteByte(']')
 	}
 	out.WriteString("}}\n")
 	return out.Bytes(), nil
 }
 
-// chainPlaceholder names the stand-in filter chains of a listener
-// skeleton; no real chain is named like this.
-const chainPlaceholder = "emissary-go-placeholder-filter-chain"
+// template is envoy.json cut into pieces.
+type template struct {
+	pieces     []piece
+	decoded    map[*anypb.Any]proto.Message
+	routeIndex map[*routev3.Route]int
+	standIns   int
+	err        error
+}
+
+// piece is one message to marshal; its JSON holds the stand-ins of its
+// holes, in order, each to be replaced by another piece's JSON.
+type piece struct {
+	msg   proto.Message
+	holes []hole
+}
+
+type hole struct {
+	standIn string
+	piece   int
+}
+
+func (t *template) add(m proto.Message, holes []hole) int {
+	t.pieces = append(t.pieces, piece{msg: m, holes: holes})
+	return len(t.pieces) - 1
+}
+
+// standIn is a named placeholder message and its JSON.
+func (t *template) standIn() (string, string) {
+	t.standIns++
+	name := placeholder + "-" + strconv.Itoa(t.standIns)
+	return name, `{"name":"` + name + `"}`
+}
+
+func (t *template) listener(l *listenerv3.Listener) int {
+	skeleton := &listenerv3.Listener{}
+	shallowCopy(skeleton, l, "filter_chains")
+	var holes []hole
+	for _, fc := range l.GetFilterChains() {
+		child := t.chain(fc)
+		name, standIn := t.standIn()
+		skeleton.FilterChains = append(skeleton.FilterChains, &listenerv3.FilterChain{Name: name})
+		holes = append(holes, hole{standIn, child})
+	}
+	return t.add(skeleton, holes)
+}
+
+// chain cuts the routes out of a filter chain's HTTP connection manager,
+// when the translator packed it (else the chain is one piece).
+func (t *template) chain(fc *listenerv3.FilterChain) int {
+	skeleton := &listenerv3.FilterChain{}
+	shallowCopy(skeleton, fc, "filters")
+	var holes []hole
+	for _, f := range fc.GetFilters() {
+		hcm, ok := t.decoded[f.GetTypedConfig()].(*hcmv3.HttpConnectionManager)
+		if !ok || hcm.GetRouteConfig() == nil {
+			skeleton.Filters = append(skeleton.Filters, f)
+			continue
+		}
+		rc := &routev3.RouteConfiguration{}
+		shallowCopy(rc, hcm.GetRouteConfig(), "virtual_hosts")
+		for _, vh := range hcm.GetRouteConfig().GetVirtualHosts() {
+			v := &routev3.VirtualHost{}
+			shallowCopy(v, vh, "routes")
+			for _, r := range vh.GetRoutes() {
+				idx, seen := t.routeIndex[r]
+				if !seen {
+					idx = t.add(r, nil)
+					t.routeIndex[r] = idx
+				}
+				// Distinct stand-ins, even for a shared route: each is
+				// replaced once, in order.
+				name, standIn := t.standIn()
+				v.Routes = append(v.Routes, &routev3.Route{Name: name})
+				holes = append(holes, hole{standIn, idx})
+			}
+			rc.VirtualHosts = append(rc.VirtualHosts, v)
+		}
+		skeletonHCM := &hcmv3.HttpConnectionManager{}
+		shallowCopy(skeletonHCM, hcm, "route_config")
+		skeletonHCM.RouteSpecifier = &hcmv3.HttpConnectionManager_RouteConfig{RouteConfig: rc}
+		packed, err := anypb.New(skeletonHCM)
+		if err != nil {
+			t.err = err
+			return 0
+		}
+		filter := &listenerv3.Filter{}
+		shallowCopy(filter, f, "typed_config")
+		filter.ConfigType = &listenerv3.Filter_TypedConfig{TypedConfig: packed}
+		skeleton.Filters = append(skeleton.Filters, filter)
+	}
+	return t.add(skeleton, holes)
+}
+
+// expand writes piece i's JSON with its stand-ins replaced.
+func (t *template) expand(out *bytes.Buffer, parts [][]byte, i int) error {
+	data := parts[i]
+	for _, h := range t.pieces[i].holes {
+		at := bytes.Index(data, []byte(h.standIn))
+		if at < 0 {
+			return fmt.Errorf("envoy.json: stand-in %s not found while assembling", h.standIn)
+		}
+		out.Write(data[:at])
+		if err := t.expand(out, parts, h.piece); err != nil {
+			return err
+		}
+		data = data[at+len(h.standIn):]
+	}
+	out.Write(data)
+	return nil
+}
+
+// shallowCopy sets every populated field of src except skip on dst. The
+// values are shared, not copied: generated messages are never modified.
+func shallowCopy(dst, src proto.Message, skip protoreflect.Name) {
+	d := dst.ProtoReflect()
+	src.ProtoReflect().Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+		if fd.Name() != skip {
+			d.Set(fd, v)
+		}
+		return true
+	})
+}
+
+// placeholder starts the names of stand-ins; no real chain or route is
+// named like this.
+const placeholder = "emissary-go-placeholder"
 
 // marshalAll marshals messages compactly on every core.
 func marshalAll(msgs []proto.Message) ([][]byte, error) {

@@ -2,6 +2,7 @@ package envoy
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -15,6 +16,9 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/anypb"
 	"google.golang.org/protobuf/types/known/durationpb"
+
+	"github.com/emissary-go/emissary/internal/diag/ir"
+	"github.com/emissary-go/emissary/internal/snapshot"
 )
 
 func mustAny(t *testing.T, m proto.Message) *anypb.Any {
@@ -171,5 +175,35 @@ func TestEnvoyJSONEqualsWholeMarshal(t *testing.T) {
 	empty, err := (&Config{}).EnvoyJSON()
 	if err != nil || string(empty) != "{\"static_resources\":{}}\n" {
 		t.Errorf("empty config: %q, %v", empty, err)
+	}
+}
+
+// The same for a configuration the translator made (its routes are cut
+// out of the connection managers and shared between virtual hosts).
+func TestTranslatedEnvoyJSONEqualsWholeMarshal(t *testing.T) {
+	for _, in := range []string{"tls-host", "canary", "security-models", "ingress"} {
+		t.Run(in, func(t *testing.T) {
+			snap, err := snapshot.FromFiles([]string{filepath.Join("..", "testdata", in, "in.yaml")}, "default")
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, err := Translate(ir.Build(snap, ir.Options{}), Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := c.EnvoyJSON()
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := marshal(&bootstrapv3.Bootstrap{StaticResources: &bootstrapv3.Bootstrap_StaticResources{
+				Listeners: c.Listeners, Clusters: c.Clusters,
+			}}, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != string(want) {
+				t.Errorf("assembled envoy.json differs from the whole marshal:\n%.300s\n%.300s", got, want)
+			}
+		})
 	}
 }
