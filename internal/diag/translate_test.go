@@ -156,6 +156,8 @@ func TestRouting(t *testing.T) {
 		{"ingress", "Ingress TLS Hosts route cleartext too", request{port: 8080, host: "shop.example.com", path: "/cart/1"}, want{cluster: "cluster_cart_web_8081_web", rewrite: "/"}},
 		{"ingress", "Ingress TLS Hosts only take their own Ingress's Mappings (by label)", request{port: 8080, host: "shop.example.com", path: "/whatever"}, want{notFound: true}},
 		{"ingress", "no Host for other names once Ingress TLS made one", request{port: 8080, host: "anything", path: "/whatever"}, want{notFound: true}},
+		{"ingress-plain", "the default backend takes what nothing else does", request{port: 8080, host: "anything", path: "/x", headers: map[string]string{"x-forwarded-proto": "https"}}, want{cluster: "cluster_fallback_default_8080_default", rewrite: "/"}},
+		{"ingress-plain", "a rule by host", request{port: 8080, host: "docs.example.com", path: "/guide/intro", headers: map[string]string{"x-forwarded-proto": "https"}}, want{cluster: "cluster_docs_default_80_default", rewrite: "/"}},
 		{"module-settings", "diagnostics disabled removes its route", request{port: 8080, host: "x", path: "/ambassador/v0/diag/"}, want{notFound: true}},
 		{"module-settings", "probes stay", request{port: 8080, host: "x", path: "/ambassador/v0/check_ready"}, want{cluster: "cluster_127_0_0_1_8877_default", rewrite: "/ambassador/v0/check_ready"}},
 	}

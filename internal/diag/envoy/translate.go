@@ -295,7 +295,11 @@ func variants(r *routev3.Route, securityModel, insecureAction string) []*routev3
 		case "Route":
 			out = append(out, r)
 		case "Redirect":
-			out = append(out, &routev3.Route{Match: r.Match, Action: httpsRedirect})
+			// Emissary replaces only the action; the rest of the route
+			// (header changes, per-filter config) stays.
+			redirect := routeWithMatch(r, r.Match)
+			redirect.Action = httpsRedirect
+			out = append(out, redirect)
 		}
 	}
 	return out

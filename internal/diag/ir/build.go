@@ -261,6 +261,7 @@ func internalMappings(s Settings, opts Options) []*Mapping {
 			Headers: []Match{{Name: ":authority", Value: "*"}},
 			Service: p.probe.Service, Resolver: "kubernetes-service",
 			TimeoutMs: 10000, ConnectTimeoutMs: 3000, EnableIPv4: true,
+			KeepAlive: s.KeepAlive,
 		}
 		m.RouteWeight = routeWeight(m)
 		m.GroupID = groupID(m)
