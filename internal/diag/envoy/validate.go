@@ -31,7 +31,8 @@ func Validate(c *Config) error {
 		}
 	}
 
-	add(validateMessage("bootstrap", c.Bootstrap, c.decoded, nil))
+	check := &checker{decoded: c.decoded, seen: map[*routev3.Route]bool{}}
+	add(check.message("bootstrap", c.Bootstrap, nil))
 	clusters := map[string]bool{}
 	for _, cl := range c.Clusters {
 		name := "cluster " + cl.GetName()
@@ -39,7 +40,7 @@ func Validate(c *Config) error {
 			add(fmt.Errorf("%s: defined twice", name))
 		}
 		clusters[cl.GetName()] = true
-		add(validateMessage(name, cl, c.decoded, nil))
+		add(check.message(name, cl, nil))
 	}
 	for _, cl := range c.Bootstrap.GetStaticResources().GetClusters() {
 		clusters[cl.GetName()] = true
@@ -60,7 +61,7 @@ func Validate(c *Config) error {
 			}
 			addresses[addr] = l.GetName()
 		}
-		add(validateMessage(name, l, c.decoded, func(hcm *hcmv3.HttpConnectionManager) {
+		add(check.message(name, l, func(hcm *hcmv3.HttpConnectionManager) {
 			if rc := hcm.GetRouteConfig(); rc != nil {
 				add(checkRouteClusters(name, rc, clusters))
 			}
@@ -69,10 +70,15 @@ func Validate(c *Config) error {
 	return errors.Join(errs...)
 }
 
-// validateMessage runs Envoy's field constraints and resolves every Any,
-// recursively, under m. Each Any is decoded once; the HTTP connection
-// managers found are passed to onHCM for the cross-reference checks.
-func validateMessage(name string, m proto.Message, decoded map[*anypb.Any]proto.Message, onHCM func(*hcmv3.HttpConnectionManager)) error {
+// checker validates messages, each shared route only once: the
+// translator shows one route message in every virtual host that serves
+// it, and validating it again finds nothing new.
+type checker struct {
+	decoded map[*anypb.Any]proto.Message
+	seen    map[*routev3.Route]bool
+}
+
+func (c *checker) message(name string, m proto.Message, onHCM func(*hcmv3.HttpConnectionManager)) error {
 	if m == nil || !m.ProtoReflect().IsValid() {
 		return fmt.Errorf("%s: missing", name)
 	}
@@ -82,8 +88,9 @@ func validateMessage(name string, m proto.Message, decoded map[*anypb.Any]proto.
 			errs = append(errs, fmt.Errorf("%s: %w", name, err))
 		}
 	}
-	walkAnys(m.ProtoReflect(), func(a *anypb.Any) proto.Message {
-		inner, known := decoded[a]
+	var decode func(a *anypb.Any) proto.Message
+	decode = func(a *anypb.Any) proto.Message {
+		inner, known := c.decoded[a]
 		if !known || !a.MessageIs(inner) {
 			var err error
 			if inner, err = a.UnmarshalNew(); err != nil {
@@ -91,17 +98,55 @@ func validateMessage(name string, m proto.Message, decoded map[*anypb.Any]proto.
 				return nil
 			}
 		}
+		if hcm, ok := inner.(*hcmv3.HttpConnectionManager); ok && hcm.GetRouteConfig() != nil {
+			// The connection manager without its routes, then each
+			// route not seen before.
+			skeleton := withoutRoutes(hcm)
+			if err := skeleton.ValidateAll(); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %s: %w", name, a.GetTypeUrl(), err))
+			}
+			for _, vh := range hcm.GetRouteConfig().GetVirtualHosts() {
+				for i, r := range vh.GetRoutes() {
+					if c.seen[r] {
+						continue
+					}
+					c.seen[r] = true
+					if err := r.ValidateAll(); err != nil {
+						errs = append(errs, fmt.Errorf("%s: virtual host %s: route %d: %w", name, vh.GetName(), i, err))
+					}
+					walkAnys(r.ProtoReflect(), decode)
+				}
+			}
+			if onHCM != nil {
+				onHCM(hcm)
+			}
+			return skeleton
+		}
 		if v, ok := inner.(validator); ok {
 			if err := v.ValidateAll(); err != nil {
 				errs = append(errs, fmt.Errorf("%s: %s: %w", name, a.GetTypeUrl(), err))
 			}
 		}
-		if hcm, ok := inner.(*hcmv3.HttpConnectionManager); ok && onHCM != nil {
-			onHCM(hcm)
-		}
 		return inner
-	})
+	}
+	walkAnys(m.ProtoReflect(), decode)
 	return errors.Join(errs...)
+}
+
+// withoutRoutes is hcm with virtual hosts that have no routes (sharing
+// everything else).
+func withoutRoutes(hcm *hcmv3.HttpConnectionManager) *hcmv3.HttpConnectionManager {
+	rc := &routev3.RouteConfiguration{}
+	shallowCopy(rc, hcm.GetRouteConfig(), "virtual_hosts")
+	for _, vh := range hcm.GetRouteConfig().GetVirtualHosts() {
+		v := &routev3.VirtualHost{}
+		shallowCopy(v, vh, "routes")
+		rc.VirtualHosts = append(rc.VirtualHosts, v)
+	}
+	out := &hcmv3.HttpConnectionManager{}
+	shallowCopy(out, hcm, "route_config")
+	out.RouteSpecifier = &hcmv3.HttpConnectionManager_RouteConfig{RouteConfig: rc}
+	return out
 }
 
 // walkAnys calls decode for every Any in m and walks into the message it

@@ -108,6 +108,14 @@ func TestValidateFindsEveryKindOfProblem(t *testing.T) {
 			c.Listeners[0].FilterChains[0].Filters[0].ConfigType = &listenerv3.Filter_TypedConfig{TypedConfig: mustAny(t, hcm)}
 		}, "StatPrefix: value length must be at least 1"},
 		{"missing bootstrap", func(t *testing.T, c *Config) { c.Bootstrap = nil }, "bootstrap: missing"},
+		{"invalid route", func(t *testing.T, c *Config) {
+			hcm := &hcmv3.HttpConnectionManager{}
+			if err := c.Listeners[0].FilterChains[0].Filters[0].GetTypedConfig().UnmarshalTo(hcm); err != nil {
+				t.Fatal(err)
+			}
+			hcm.GetRouteConfig().VirtualHosts[0].Routes[0].Match = nil
+			c.Listeners[0].FilterChains[0].Filters[0].ConfigType = &listenerv3.Filter_TypedConfig{TypedConfig: mustAny(t, hcm)}
+		}, "route 0: invalid Route.Match: value is required"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
