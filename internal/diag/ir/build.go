@@ -339,7 +339,10 @@ func collect(snap *snapshot.Snapshot, opts Options, d *Diagnostics) *resources {
 		add(k.Annotations[parent], parent+" annotation getambassador.io/config")
 	}
 	slices.SortStableFunc(all, func(a, b located) int {
-		return strings.Compare(a.obj.GetNamespace()+"/"+a.obj.GetName(), b.obj.GetNamespace()+"/"+b.obj.GetName())
+		if c := strings.Compare(a.obj.GetNamespace(), b.obj.GetNamespace()); c != 0 {
+			return c
+		}
+		return strings.Compare(a.obj.GetName(), b.obj.GetName())
 	})
 
 	var modules []*v3alpha1.Module

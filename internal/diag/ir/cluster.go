@@ -127,7 +127,7 @@ func (cs *clusterSet) clusterFor(m *Mapping, marker string, d *Diagnostics) *Clu
 		Users:            []string{m.Key},
 	}
 	if c.StatName == "" {
-		c.StatName = nonAlphanumeric.ReplaceAllString(strings.TrimPrefix(strings.TrimPrefix(m.Service, svc.Scheme+"://"), "//"), "_")
+		c.StatName = underscored(strings.TrimPrefix(strings.TrimPrefix(m.Service, svc.Scheme+"://"), "//"))
 	}
 	if dns := strings.ToUpper(m.DNSType); dns == "LOGICAL_DNS" {
 		c.Type = dns

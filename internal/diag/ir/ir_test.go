@@ -92,6 +92,9 @@ func TestClusterNames(t *testing.T) {
 	if got := clusterName("cluster", "shadow", "quote", "default"); got != "cluster_shadow_quote_default" {
 		t.Errorf("got %s", got)
 	}
+	if got := clusterName("cluster", "https://café.example:8443", "prod"); got != "cluster_https___caf__example_8443_prod" {
+		t.Errorf("one underscore per character, got %s", got)
+	}
 	long := "cluster_subway_staging_stable_staging_3000_staging_er_ring_hash_srcip"
 	if got, want := shortClusterName(long)+"-0", "cluster_subway_staging_stable_staging_30-B478AAA2AED1C211-0"; got != want {
 		t.Errorf("shortened %s = %s, want %s (Emissary's name for it)", long, got, want)

@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net"
-	"regexp"
 	"strconv"
 	"strings"
 )
@@ -94,8 +93,6 @@ func (s Service) EffectivePort(originateTLS bool) int {
 // IsIP reports whether the service names an address rather than a host.
 func (s Service) IsIP() bool { return net.ParseIP(s.Host) != nil }
 
-var nonAlphanumeric = regexp.MustCompile(`[^0-9A-Za-z_]`)
-
 // clusterName is Emissary's cluster name: "cluster", an optional marker
 // (a cluster_tag, "shadow"), the service as written, TLS origination
 // markers, the namespace, circuit breaker and load balancer markers,
@@ -107,7 +104,22 @@ func clusterName(fields ...string) string {
 			kept = append(kept, f)
 		}
 	}
-	return nonAlphanumeric.ReplaceAllString(strings.Join(kept, "_"), "_")
+	return underscored(strings.Join(kept, "_"))
+}
+
+// underscored replaces every character that is not an ASCII letter, digit
+// or underscore with "_", one per character as Emissary's regex does.
+func underscored(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, c := range s {
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' {
+			b.WriteRune(c)
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	return b.String()
 }
 
 // maxClusterName is the longest name used as is; longer ones are
