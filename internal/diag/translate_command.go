@@ -1,7 +1,9 @@
 package diag
 
 import (
+	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
@@ -16,15 +18,16 @@ import (
 // a user's CI before they apply their YAML.
 func TranslateCommand() *cobra.Command {
 	var (
-		outputDir   string
-		showIR      bool
-		opts        ir.Options
-		single      bool
-		secretDir   string
-		failOnError bool
+		outputDir    string
+		showIR       bool
+		opts         ir.Options
+		single       bool
+		secretDir    string
+		failOnError  bool
+		snapshotFile string
 	)
 	cmd := &cobra.Command{
-		Use:   "translate [flags] PATH...",
+		Use:   "translate [flags] PATH... | --snapshot FILE",
 		Short: "translate YAML files offline into Envoy configuration, reporting every problem",
 		Long: `translate reads getambassador.io resources, Services, Secrets and Ingresses
 from YAML files and directories (as kubectl apply -f would), prints every
@@ -32,9 +35,20 @@ problem with the resource it belongs to, and writes the configuration:
 envoy.json to stdout, or with --output-dir the files diagd writes. It exits
 1 when the generated configuration is invalid (or, with --strict, when any
 resource has an error).`,
-		Args: cobra.MinimumNArgs(1),
+		Args: func(cmd *cobra.Command, args []string) error {
+			if snapshotFile == "" && len(args) == 0 {
+				return fmt.Errorf("requires at least 1 arg (or --snapshot)")
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			snap, err := snapshot.FromFiles(args, opts.Namespace)
+			var snap *snapshot.Snapshot
+			var err error
+			if snapshotFile != "" {
+				snap, err = readSnapshot(snapshotFile)
+			} else {
+				snap, err = snapshot.FromFiles(args, opts.Namespace)
+			}
 			if err != nil {
 				return err
 			}
@@ -78,8 +92,22 @@ resource has an error).`,
 	f.BoolVar(&single, "single-namespace", false, "ignore resources outside --namespace")
 	f.StringVar(&secretDir, "secret-dir", "/ambassador/snapshots", "where Envoy will find TLS certificates (default with --output-dir: DIR/snapshots)")
 	f.BoolVar(&failOnError, "strict", false, "exit 1 when any resource has an error")
+	f.StringVar(&snapshotFile, "snapshot", "", "translate a watt snapshot (JSON, as served on :9696/snapshot or kept in snapshots/) instead of YAML files")
 	cli.BindEnv(cmd, "ambassador-id", "AMBASSADOR_ID")
 	cli.BindEnv(cmd, "namespace", "AMBASSADOR_NAMESPACE")
 	cli.BindEnv(cmd, "single-namespace", "AMBASSADOR_SINGLE_NAMESPACE")
 	return cli.NewCommand(cmd)
+}
+
+// readSnapshot reads a snapshot in watt's JSON form.
+func readSnapshot(path string) (*snapshot.Snapshot, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var s snapshot.Snapshot
+	if err := json.Unmarshal(data, &s); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &s, nil
 }

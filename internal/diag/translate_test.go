@@ -245,3 +245,35 @@ func regexpFilenames(s string) []string {
 	}
 	return out
 }
+
+// A snapshot in watt's JSON form translates to the same configuration as
+// the YAML it was made from.
+func TestTranslateCommandReadsSnapshots(t *testing.T) {
+	in := filepath.Join("testdata", "tls-host", "in.yaml")
+	snap, err := snapshot.FromFiles([]string{in}, "default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := json.Marshal(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snapFile := filepath.Join(t.TempDir(), "snapshot.json")
+	if err := os.WriteFile(snapFile, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) string {
+		var out, errOut bytes.Buffer
+		cmd := TranslateCommand()
+		cmd.SetOut(&out)
+		cmd.SetErr(&errOut)
+		cmd.SetArgs(args)
+		if err := cmd.Execute(); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, errOut.String())
+		}
+		return out.String()
+	}
+	if fromYAML, fromSnapshot := run(in), run("--snapshot", snapFile); fromYAML != fromSnapshot || len(fromYAML) < 1000 {
+		t.Errorf("YAML and its snapshot translate differently (%d vs %d bytes)", len(fromYAML), len(fromSnapshot))
+	}
+}
