@@ -179,6 +179,23 @@ func newMapping(m *v3alpha1.Mapping, s Settings, opts Options, d *Diagnostics) *
 	}
 	out.AddRequestHeaders = addedHeaders(spec.AddRequestHeaders)
 	out.AddResponseHeaders = addedHeaders(spec.AddResponseHeaders)
+	// The Module's defaults fill in what the Mapping leaves out.
+	def := s.MappingDefaults
+	if spec.AddRequestHeaders == nil {
+		out.AddRequestHeaders = def.AddRequestHeaders
+	}
+	if spec.AddResponseHeaders == nil {
+		out.AddResponseHeaders = def.AddResponseHeaders
+	}
+	if spec.RemoveRequestHeaders == nil {
+		out.RemoveRequestHeaders = def.RemoveRequestHeaders
+	}
+	if spec.RemoveResponseHeaders == nil {
+		out.RemoveResponseHeaders = def.RemoveResponseHeaders
+	}
+	if out.StatsName == "" {
+		out.StatsName = def.StatsName
+	}
 
 	ok := true
 	fail := func(format string, args ...any) {

@@ -1,6 +1,8 @@
 package ir
 
 import (
+	"encoding/json"
+
 	"github.com/emissary-go/emissary/internal/api/getambassador.io/v3alpha1"
 )
 
@@ -43,6 +45,119 @@ type Settings struct {
 	AddLinkerdHeaders  bool   `json:"add_linkerd_headers"`
 	// KeepAlive is the default TCP keepalive for upstream connections.
 	KeepAlive *KeepAlive `json:"keepalive,omitempty"`
+	// MappingDefaults fill in Mapping fields the Mapping leaves out
+	// (the Module's `defaults`).
+	MappingDefaults MappingDefaults `json:"mapping_defaults"`
+}
+
+// MappingDefaults are the Module's defaults for Mappings: `defaults.httpmapping.<key>`, else `defaults.<key>`.
+type MappingDefaults struct {
+	AddRequestHeaders     []AddedHeader `json:"add_request_headers,omitempty"`
+	AddResponseHeaders    []AddedHeader `json:"add_response_headers,omitempty"`
+	RemoveRequestHeaders  []string      `json:"remove_request_headers,omitempty"`
+	RemoveResponseHeaders []string      `json:"remove_response_headers,omitempty"`
+	StatsName             string        `json:"stats_name,omitempty"`
+}
+
+// mappingDefaultsConfig is how the Module writes them: header values are a
+// string or {value, append}; removals a string or a list.
+type mappingDefaultsConfig struct {
+	AddRequestHeaders     map[string]any `json:"add_request_headers"`
+	AddResponseHeaders    map[string]any `json:"add_response_headers"`
+	RemoveRequestHeaders  any            `json:"remove_request_headers"`
+	RemoveResponseHeaders any            `json:"remove_response_headers"`
+	StatsName             string         `json:"stats_name"`
+}
+
+// mappingDefaults reads `defaults`: the httpmapping section wins over the
+// general one, key by key.
+func mappingDefaults(defaults map[string]json.RawMessage, key string, d *Diagnostics) MappingDefaults {
+	var general, specific mappingDefaultsConfig
+	if err := decodeDefaults(defaults, &general); err != nil {
+		d.Error(key, "config.defaults: %v", err)
+	}
+	if raw, ok := defaults["httpmapping"]; ok {
+		if err := json.Unmarshal(raw, &specific); err != nil {
+			d.Error(key, "config.defaults.httpmapping: %v", err)
+		}
+	}
+	pick := func(a, b mappingDefaultsConfig) mappingDefaultsConfig {
+		if a.AddRequestHeaders == nil {
+			a.AddRequestHeaders = b.AddRequestHeaders
+		}
+		if a.AddResponseHeaders == nil {
+			a.AddResponseHeaders = b.AddResponseHeaders
+		}
+		if a.RemoveRequestHeaders == nil {
+			a.RemoveRequestHeaders = b.RemoveRequestHeaders
+		}
+		if a.RemoveResponseHeaders == nil {
+			a.RemoveResponseHeaders = b.RemoveResponseHeaders
+		}
+		if a.StatsName == "" {
+			a.StatsName = b.StatsName
+		}
+		return a
+	}
+	c := pick(specific, general)
+	return MappingDefaults{
+		AddRequestHeaders:     defaultHeaders(c.AddRequestHeaders),
+		AddResponseHeaders:    defaultHeaders(c.AddResponseHeaders),
+		RemoveRequestHeaders:  stringOrList(c.RemoveRequestHeaders),
+		RemoveResponseHeaders: stringOrList(c.RemoveResponseHeaders),
+		StatsName:             c.StatsName,
+	}
+}
+
+// decodeDefaults reads the general keys of `defaults`, ignoring the
+// per-kind sections (httpmapping, tcpmapping, ...).
+func decodeDefaults(defaults map[string]json.RawMessage, out *mappingDefaultsConfig) error {
+	general := map[string]json.RawMessage{}
+	for k, v := range defaults {
+		switch k {
+		case "add_request_headers", "add_response_headers", "remove_request_headers", "remove_response_headers", "stats_name":
+			general[k] = v
+		}
+	}
+	b, err := json.Marshal(general)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, out)
+}
+
+func defaultHeaders(in map[string]any) []AddedHeader {
+	var out []AddedHeader
+	for _, name := range sortedKeys(in) {
+		switch v := in[name].(type) {
+		case string:
+			out = append(out, AddedHeader{Name: name, Value: v, Append: true})
+		case map[string]any:
+			value, _ := v["value"].(string)
+			appendIt := true
+			if a, ok := v["append"].(bool); ok {
+				appendIt = a
+			}
+			out = append(out, AddedHeader{Name: name, Value: value, Append: appendIt})
+		}
+	}
+	return out
+}
+
+func stringOrList(v any) []string {
+	switch v := v.(type) {
+	case string:
+		return []string{v}
+	case []any:
+		var out []string
+		for _, item := range v {
+			if s, ok := item.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
 }
 
 // KeepAlive is TCP keepalive for upstream connections.
@@ -101,11 +216,12 @@ type moduleConfig struct {
 	EnableIPv4 *bool `json:"enable_ipv4"`
 	EnableIPv6 *bool `json:"enable_ipv6"`
 
-	Resolver               *string             `json:"resolver"`
-	UseAmbassadorNamespace *bool               `json:"use_ambassador_namespace_for_service_resolution"`
-	DefaultLabelDomain     *string             `json:"default_label_domain"`
-	AddLinkerdHeaders      *bool               `json:"add_linkerd_headers"`
-	KeepAlive              *v3alpha1.KeepAlive `json:"keepalive"`
+	Resolver               *string                    `json:"resolver"`
+	UseAmbassadorNamespace *bool                      `json:"use_ambassador_namespace_for_service_resolution"`
+	DefaultLabelDomain     *string                    `json:"default_label_domain"`
+	AddLinkerdHeaders      *bool                      `json:"add_linkerd_headers"`
+	KeepAlive              *v3alpha1.KeepAlive        `json:"keepalive"`
+	Defaults               map[string]json.RawMessage `json:"defaults"`
 }
 
 type probeConfig struct {
@@ -174,6 +290,7 @@ func settingsFrom(m *v3alpha1.Module, d *Diagnostics) Settings {
 	set(&s.DefaultLabelDomain, c.DefaultLabelDomain)
 	set(&s.AddLinkerdHeaders, c.AddLinkerdHeaders)
 	s.KeepAlive = keepAliveFrom(c.KeepAlive)
+	s.MappingDefaults = mappingDefaults(c.Defaults, key, d)
 	return s
 }
 
