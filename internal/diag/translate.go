@@ -81,8 +81,20 @@ func Translate(snap *snapshot.Snapshot, opts TranslateOptions) (*Output, error) 
 // aconf is the parsed configuration as diagnostics show it: every source
 // resource, and the errors and notices by resource key.
 func aconf(x *ir.IR) any {
+	// Errors take Emissary's shape, {"ok": false, "error": ...}, so that
+	// tools reading aconf.json keep working.
+	type status struct {
+		OK    bool   `json:"ok"`
+		Error string `json:"error"`
+	}
+	errs := map[string][]status{}
+	for key, list := range x.Diagnostics.Errors {
+		for _, e := range list {
+			errs[key] = append(errs[key], status{Error: e})
+		}
+	}
 	return map[string]any{
-		"_errors":  x.Diagnostics.Errors,
+		"_errors":  errs,
 		"_notices": x.Diagnostics.Notices,
 		"_sources": x.Sources,
 	}
