@@ -101,3 +101,41 @@ spec: {prefix: /b/, service: b}
 		t.Errorf("mappings = %q, want the first twin only", got)
 	}
 }
+
+func TestHostTLSContextMustAgreeWithTheHost(t *testing.T) {
+	in := `
+apiVersion: getambassador.io/v3alpha1
+kind: Host
+metadata: {name: good, namespace: default}
+spec: {hostname: good.example.com, tlsSecret: {name: cert-a}, tlsContext: {name: ctx-a}}
+---
+apiVersion: getambassador.io/v3alpha1
+kind: Host
+metadata: {name: wrong-secret, namespace: default}
+spec: {hostname: bad.example.com, tlsSecret: {name: cert-b}, tlsContext: {name: ctx-a}}
+---
+apiVersion: getambassador.io/v3alpha1
+kind: TLSContext
+metadata: {name: ctx-a, namespace: default}
+spec: {secret: cert-a, hosts: [good.example.com], min_tls_version: v1.2}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: cert-a, namespace: default}
+type: kubernetes.io/tls
+data: {tls.crt: YQ==, tls.key: YQ==}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: cert-b, namespace: default}
+type: kubernetes.io/tls
+data: {tls.crt: Yg==, tls.key: Yg==}
+`
+	x := Build(snapshot.FromYAML("in.yaml", []byte(in), "default"), Options{})
+	if len(x.Hosts) != 1 || x.Hosts[0].Name != "good" || x.Hosts[0].TLS.MinVersion != "v1.2" {
+		t.Fatalf("hosts = %+v, want only good, with ctx-a's settings", x.Hosts)
+	}
+	if errs := x.Diagnostics.Errors["Host/wrong-secret.default"]; len(errs) != 1 || !strings.Contains(errs[0], "not the Host's tlsSecret") {
+		t.Errorf("errors = %v", x.Diagnostics.Errors)
+	}
+}

@@ -3,6 +3,7 @@ package ir
 import (
 	"crypto/sha1"
 	"encoding/hex"
+	"slices"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -149,6 +150,16 @@ func newHost(h *v3alpha1.Host, contexts map[string]*v3alpha1.TLSContext, secrets
 		if !ok {
 			d.Error(key, "tlsContext %s: no such TLSContext", spec.TLSContext.Name)
 			return nil
+		}
+		if tc.Spec.Secret != "" {
+			other := secrets.contextSecret(tc.Spec.Secret, tc.Namespace, tc.Spec.SecretNamespacing)
+			if other == nil || other.Hash != secret.Hash {
+				d.Error(key, "tlsContext %s uses secret %s, not the Host's tlsSecret %s", tc.Name, tc.Spec.Secret, spec.TLSSecret.Name)
+				return nil
+			}
+		}
+		if len(tc.Spec.Hosts) > 0 && !slices.Contains(tc.Spec.Hosts, out.Hostname) && !slices.Contains(tc.Spec.Hosts, h.Name) {
+			d.Error(key, "tlsContext %s does not list hostname %s in its hosts (used anyway)", tc.Name, out.Hostname)
 		}
 		ctx.Name = tc.Name
 		applyTLSContext(ctx, &tc.Spec, secrets)
