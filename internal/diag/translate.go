@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"golang.org/x/sync/errgroup"
 
@@ -39,6 +40,11 @@ type TranslateOptions struct {
 func Translate(snap *snapshot.Snapshot, opts TranslateOptions) (*Output, error) {
 	x := ir.Build(snap, opts.IR)
 	out := &Output{IR: x}
+	if len(x.Unsafe) > 0 {
+		out.IRJSON, _ = marshalCompact(x)
+		out.AConfJSON, _ = marshalIndent(aconf(x))
+		return out, fmt.Errorf("refusing to generate a configuration: %s", strings.Join(x.Unsafe, "; "))
+	}
 	cfg, err := envoy.Build(x, opts.Envoy)
 	if err != nil {
 		return out, err

@@ -277,3 +277,44 @@ func TestTranslateCommandReadsSnapshots(t *testing.T) {
 		t.Errorf("YAML and its snapshot translate differently (%d vs %d bytes)", len(fromYAML), len(fromSnapshot))
 	}
 }
+
+// Kinds the translator does not handle yet are reported, not dropped in
+// silence; an AuthService stops generation altogether, because routing
+// without it would expose what it protects.
+func TestUnsupportedKinds(t *testing.T) {
+	base := `
+apiVersion: getambassador.io/v3alpha1
+kind: Listener
+metadata: {name: http, namespace: default}
+spec: {port: 8080, protocol: HTTP, securityModel: INSECURE, hostBinding: {namespace: {from: ALL}}}
+---
+apiVersion: getambassador.io/v3alpha1
+kind: TCPMapping
+metadata: {name: redis, namespace: default}
+spec: {port: 6379, service: redis:6379}
+`
+	out, err := Translate(snapshot.FromYAML("in.yaml", []byte(base), "default"), TranslateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if errs := out.IR.Diagnostics.Errors["TCPMapping/redis.default"]; len(errs) != 1 || !strings.Contains(errs[0], "not supported yet") {
+		t.Errorf("TCPMapping should be reported as unsupported, errors: %v", out.IR.Diagnostics.Errors)
+	}
+
+	withAuth := base + `---
+apiVersion: getambassador.io/v3alpha1
+kind: AuthService
+metadata: {name: auth, namespace: default}
+spec: {auth_service: "auth:3000", proto: http}
+`
+	out, err = Translate(snapshot.FromYAML("in.yaml", []byte(withAuth), "default"), TranslateOptions{})
+	if err == nil || !strings.Contains(err.Error(), "AuthService is not supported yet") {
+		t.Fatalf("err = %v, want a refusal naming the AuthService", err)
+	}
+	if out.EnvoyJSON != nil || out.Config != nil {
+		t.Error("no configuration may come out of a refused translation")
+	}
+	if !strings.Contains(string(out.AConfJSON), "AuthService/auth.default") {
+		t.Error("the diagnostics should still say why")
+	}
+}

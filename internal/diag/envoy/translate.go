@@ -494,8 +494,15 @@ func (t *translator) headerMatcher(h ir.Match) *routev3.HeaderMatcher {
 	}
 }
 
+// regex is a RE2 matcher held to the Module's regex_max_size, as
+// Emissary writes it (Envoy's own limit would otherwise be the runtime's).
 func (t *translator) regex(expr string) *matcherv3.RegexMatcher {
-	return &matcherv3.RegexMatcher{Regex: expr}
+	return &matcherv3.RegexMatcher{
+		EngineType: &matcherv3.RegexMatcher_GoogleRe2{GoogleRe2: &matcherv3.RegexMatcher_GoogleRE2{
+			MaxProgramSize: wrapperspb.UInt32(uint32(t.ir.Settings.RegexMaxSize)),
+		}},
+		Regex: expr,
+	}
 }
 
 func headersToAdd(hs []ir.AddedHeader) []*corev3.HeaderValueOption {
@@ -570,6 +577,9 @@ func (t *translator) readyListener() *listenerv3.Listener {
 			})}},
 			{Name: "envoy.filters.http.router", ConfigType: &hcmv3.HttpFilter_TypedConfig{TypedConfig: t.any(&routerv3.Router{})}},
 		},
+	}
+	if ms := t.ir.Settings.ListenerIdleTimeoutMs; ms > 0 {
+		hcm.CommonHttpProtocolOptions = &corev3.HttpProtocolOptions{IdleTimeout: millis(ms)}
 	}
 	return &listenerv3.Listener{
 		Name:    fmt.Sprintf("ambassador-listener-ready-127.0.0.1-%d", t.opts.ReadyPort),

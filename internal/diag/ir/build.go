@@ -26,6 +26,7 @@ func Build(snap *snapshot.Snapshot, opts Options) *IR {
 		},
 		Diagnostics: d,
 		Sources:     r.sources,
+		Unsafe:      r.unsafe,
 	}
 	out.Settings = settingsFrom(r.module, d)
 	secrets := newSecretLookup(r.secrets)
@@ -138,7 +139,7 @@ func Build(snap *snapshot.Snapshot, opts Options) *IR {
 // dropConflictingTLS keeps, for each TLS server name, the Hosts that
 // agree on how to terminate it: one filter chain serves one name, so a
 // later Host asking for another certificate or context is reported and
-// dropped.
+// loses its TLS.
 func dropConflictingTLS(hosts []*Host, d *Diagnostics) []*Host {
 	first := map[string]*Host{}
 	var kept []*Host
@@ -154,8 +155,9 @@ func dropConflictingTLS(hosts []*Host, d *Diagnostics) []*Host {
 			continue
 		}
 		if f.TLS.Name != h.TLS.Name || f.TLS.Namespace != h.TLS.Namespace || f.TLS.Secret.Hash != h.TLS.Secret.Hash {
-			d.Error(h.Key, "server name %s is already terminated by %s with a different TLS context or certificate (mismatching TLSContext): Host ignored", h.SNI(), f.Key)
-			continue
+			// As in Emissary, the Host keeps its cleartext side.
+			d.Error(h.Key, "server name %s is already terminated by %s with a different TLS context or certificate (mismatching TLSContext): this Host's TLS is ignored", h.SNI(), f.Key)
+			h.TLS = nil
 		}
 		kept = append(kept, h)
 	}
@@ -262,6 +264,13 @@ func internalMappings(s Settings, opts Options) []*Mapping {
 			Service: p.probe.Service, Resolver: "kubernetes-service",
 			TimeoutMs: 10000, ConnectTimeoutMs: 3000, EnableIPv4: true,
 			KeepAlive: s.KeepAlive,
+			// The Module's defaults apply to these routes too, as in
+			// Emissary (they are Mappings like any other there).
+			AddRequestHeaders:     s.MappingDefaults.AddRequestHeaders,
+			AddResponseHeaders:    s.MappingDefaults.AddResponseHeaders,
+			RemoveRequestHeaders:  s.MappingDefaults.RemoveRequestHeaders,
+			RemoveResponseHeaders: s.MappingDefaults.RemoveResponseHeaders,
+			StatsName:             s.MappingDefaults.StatsName,
 		}
 		m.RouteWeight = routeWeight(m)
 		m.GroupID = groupID(m)
@@ -282,6 +291,7 @@ type resources struct {
 	consul      []*v3alpha1.ConsulResolver
 	secrets     []*corev1.Secret
 	sources     map[string]*Source
+	unsafe      []string
 }
 
 // collect picks the resources for this installation (ambassador_id,
@@ -318,6 +328,10 @@ func collect(snap *snapshot.Snapshot, opts Options, d *Diagnostics) *resources {
 		obj      client.Object
 		location string
 	}
+	// Emissary orders resources by their key "name.namespace", which
+	// decides which of two clashing resources wins and breaks route-order
+	// ties; the same order gives the same results.
+	rkey := func(l located) string { return l.obj.GetName() + "." + l.obj.GetNamespace() }
 	var all []located
 	add := func(objs []client.Object, location string) {
 		for _, o := range objs {
@@ -338,12 +352,11 @@ func collect(snap *snapshot.Snapshot, opts Options, d *Diagnostics) *resources {
 	for _, parent := range sortedKeys(k.Annotations) {
 		add(k.Annotations[parent], parent+" annotation getambassador.io/config")
 	}
-	slices.SortStableFunc(all, func(a, b located) int {
-		if c := strings.Compare(a.obj.GetNamespace(), b.obj.GetNamespace()); c != 0 {
-			return c
-		}
-		return strings.Compare(a.obj.GetName(), b.obj.GetName())
-	})
+	keys := make(map[client.Object]string, len(all))
+	for _, l := range all {
+		keys[l.obj] = rkey(l)
+	}
+	slices.SortStableFunc(all, func(a, b located) int { return strings.Compare(keys[a.obj], keys[b.obj]) })
 
 	var modules []*v3alpha1.Module
 	for _, l := range all {
@@ -392,6 +405,26 @@ func collect(snap *snapshot.Snapshot, opts Options, d *Diagnostics) *resources {
 			d.Error(Key("Module", m.Name, m.Namespace), "a second ambassador Module is ignored; using %s", Key("Module", r.module.Name, r.module.Namespace))
 		}
 	}
+	// Kinds the translator does not handle yet are reported, never
+	// dropped silently.
+	unsupported := func(kind string, objs []client.Object, ids func(client.Object) v3alpha1.AmbassadorID) {
+		for _, o := range objs {
+			if admit(kind, o, ids(o), "") {
+				key := Key(kind, o.GetName(), o.GetNamespace())
+				d.Error(key, "%s is not supported yet: ignored", kind)
+				if kind == "AuthService" {
+					r.unsafe = append(r.unsafe, key+": AuthService is not supported yet; a configuration without it would route requests unauthenticated, so none is generated")
+				}
+			}
+		}
+	}
+	unsupported("TCPMapping", objects(k.TCPMappings), func(o client.Object) v3alpha1.AmbassadorID { return o.(*v3alpha1.TCPMapping).Spec.AmbassadorID })
+	unsupported("AuthService", objects(k.AuthServices), func(o client.Object) v3alpha1.AmbassadorID { return o.(*v3alpha1.AuthService).Spec.AmbassadorID })
+	unsupported("RateLimitService", objects(k.RateLimitServices), func(o client.Object) v3alpha1.AmbassadorID { return o.(*v3alpha1.RateLimitService).Spec.AmbassadorID })
+	unsupported("LogService", objects(k.LogServices), func(o client.Object) v3alpha1.AmbassadorID { return o.(*v3alpha1.LogService).Spec.AmbassadorID })
+	unsupported("TracingService", objects(k.TracingServices), func(o client.Object) v3alpha1.AmbassadorID { return o.(*v3alpha1.TracingService).Spec.AmbassadorID })
+	unsupported("DevPortal", objects(k.DevPortals), func(o client.Object) v3alpha1.AmbassadorID { return o.(*v3alpha1.DevPortal).Spec.AmbassadorID })
+
 	for _, s := range k.Secrets {
 		if !opts.SingleNamespace || s.Namespace == opts.Namespace {
 			r.secrets = append(r.secrets, s)

@@ -122,10 +122,12 @@ func (g *Group) normalizeWeights(d *Diagnostics) bool {
 		}
 	}
 	if total > 100 {
+		// Reported, but routed as Emissary routes it: thresholds past 100
+		// never match, so later canaries get what is left.
 		for _, m := range weighted {
 			d.Error(m.Key, "Total weight of mappings in %s exceeds 100 (%d), please reconfigure for correct behavior", g.Name, total)
+			m.Cumulative = min(m.Cumulative, 100)
 		}
-		return false
 	}
 	if len(unweighted) > 0 {
 		per := int(math.RoundToEven(float64(100-total) / float64(len(unweighted))))

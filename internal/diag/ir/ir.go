@@ -42,6 +42,9 @@ type IR struct {
 	Groups    []*Group     `json:"groups"`
 	Clusters  []*Cluster   `json:"clusters"`
 	Secrets   []*TLSSecret `json:"tls_secrets,omitempty"`
+	// Unsafe explains why no configuration may be generated at all: input
+	// this translator cannot honour without changing what is protected.
+	Unsafe []string `json:"unsafe,omitempty"`
 	// Diagnostics are the problems found, by resource.
 	Diagnostics *Diagnostics `json:"-"`
 	// Sources are the resources the IR was built from, by key.

@@ -152,10 +152,15 @@ func TestCanaryWeights(t *testing.T) {
 			}
 		})
 	}
+	// Weights over 100 are reported, and routed as Emissary routes them:
+	// the first takes its share, the next what is left.
 	g := &Group{Name: "heavy", Mappings: []*Mapping{{Key: "a", Weight: w(60)}, {Key: "b", Weight: w(60)}}}
 	d := newDiagnostics()
-	if g.normalizeWeights(d) || !strings.Contains(d.Errors["a"][0], "exceeds 100") {
-		t.Errorf("weights over 100 must be refused with an error, got %v", d.Errors)
+	if !g.normalizeWeights(d) || !strings.Contains(d.Errors["a"][0], "exceeds 100") {
+		t.Errorf("weights over 100 must be reported, got %v", d.Errors)
+	}
+	if g.Mappings[0].Cumulative != 60 || g.Mappings[1].Cumulative != 100 {
+		t.Errorf("thresholds %d, %d; want 60, 100", g.Mappings[0].Cumulative, g.Mappings[1].Cumulative)
 	}
 }
 
