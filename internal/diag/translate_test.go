@@ -141,6 +141,7 @@ func TestRouting(t *testing.T) {
 
 		{"errors", "the good Mapping still routes", request{port: 8080, host: "x", path: "/good/"}, want{cluster: "cluster_good_default", rewrite: "/"}},
 		{"errors", "the bad ones do not", request{port: 8080, host: "x", path: "/none/"}, want{notFound: true}},
+		{"errors", "an unknown field is reported and dropped, the Mapping still routes", request{port: 8080, host: "x", path: "/typo/"}, want{cluster: "cluster_typo_default", rewrite: "/"}},
 
 		{"annotations-v2", "a v2 annotation Mapping with tls: true originates TLS", request{port: 8080, host: "x", path: "/quote/", headers: map[string]string{"x-quote": "anything", "x-forwarded-proto": "https"}}, want{cluster: "cluster_https___quote_shop_otls_shop", rewrite: "/"}},
 		{"annotations-v2", "v2 `header: true` means the header must be present", request{port: 8080, host: "x", path: "/quote/", headers: map[string]string{"x-forwarded-proto": "https"}}, want{notFound: true}},

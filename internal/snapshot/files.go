@@ -67,9 +67,12 @@ func (s *Snapshot) addFile(f string, data []byte, namespace string) {
 		}
 		for _, e := range errs {
 			var bad *annotation.Error
-			if errors.As(e, &bad) {
+			switch {
+			case errors.As(e, &bad) && bad.Kept:
+				s.Warnings = append(s.Warnings, problem("", bad.Kind, bad.Name, namespace, e))
+			case bad != nil:
 				s.invalid("", bad.Kind, bad.Name, namespace, e)
-			} else {
+			default:
 				s.invalid("", "", "", namespace, e)
 			}
 		}
@@ -218,7 +221,10 @@ func (s *Snapshot) readAnnotation(parent client.Object) {
 	}
 	for _, e := range errs {
 		var bad *annotation.Error
-		if errors.As(e, &bad) {
+		switch {
+		case errors.As(e, &bad) && bad.Kept:
+			s.Warnings = append(s.Warnings, problem("", bad.Kind, bad.Name, parent.GetNamespace(), e))
+		case bad != nil:
 			s.invalid("", bad.Kind, bad.Name, parent.GetNamespace(), e)
 		}
 	}
@@ -227,6 +233,11 @@ func (s *Snapshot) readAnnotation(parent client.Object) {
 // invalid records a resource that could not be read, in Emissary's form:
 // the object's identity with an "errors" field.
 func (s *Snapshot) invalid(apiVersion, kind, name, namespace string, err error) {
+	s.Invalid = append(s.Invalid, problem(apiVersion, kind, name, namespace, err))
+}
+
+// problem is a resource's identity with an "errors" field.
+func problem(apiVersion, kind, name, namespace string, err error) *unstructured.Unstructured {
 	u := &unstructured.Unstructured{Object: map[string]any{}}
 	if apiVersion != "" {
 		u.SetAPIVersion(apiVersion)
@@ -241,5 +252,5 @@ func (s *Snapshot) invalid(apiVersion, kind, name, namespace string, err error) 
 		u.SetNamespace(namespace)
 	}
 	u.Object["errors"] = err.Error()
-	s.Invalid = append(s.Invalid, u)
+	return u
 }

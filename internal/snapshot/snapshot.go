@@ -29,6 +29,9 @@ type Snapshot struct {
 	// Invalid are resources that could not be read; each carries an
 	// "errors" field saying why.
 	Invalid []*unstructured.Unstructured `json:"Invalid"`
+	// Warnings are resources that were read, and are used, but not all of
+	// them (unknown fields were dropped); in the same form as Invalid.
+	Warnings []*unstructured.Unstructured `json:"Warnings,omitempty"`
 }
 
 // AmbassadorMeta identifies the installation that took the snapshot.

@@ -430,7 +430,7 @@ func collect(snap *snapshot.Snapshot, opts Options, d *Diagnostics) *resources {
 			r.secrets = append(r.secrets, s)
 		}
 	}
-	for _, u := range snap.Invalid {
+	for _, u := range append(slices.Clone(snap.Invalid), snap.Warnings...) {
 		key := GlobalKey
 		if u.GetKind() != "" && u.GetName() != "" {
 			key = Key(u.GetKind(), u.GetName(), firstNonEmpty(u.GetNamespace(), opts.Namespace))

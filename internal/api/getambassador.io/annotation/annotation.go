@@ -38,7 +38,9 @@ type Resource struct {
 
 // Parse reads parent's getambassador.io/config annotation. It returns the
 // resources of the valid documents and one *Error per invalid one, both in
-// document order: a bad document never hides the good ones around it.
+// document order: a bad document never hides the good ones around it. A
+// document whose only problem is unknown fields is both: its resource is
+// returned without them, and its *Error (Kept) reports them.
 //
 // A resource's namespace defaults to parent's, and its labels to parent's
 // when it has none of its own. apiVersion ambassador/vN means
@@ -100,10 +102,12 @@ func parseStream(source, value string, parent client.Object) ([]Resource, []Othe
 	)
 	for _, doc := range docs {
 		obj, other, bad := c.resource(doc, parent)
-		switch {
-		case bad != nil:
+		if bad != nil {
 			bad.Source, bad.Document, bad.Line = source, doc.number, doc.line
 			errs = append(errs, bad)
+		}
+		switch {
+		case bad != nil && !bad.Kept:
 		case other != nil:
 			other.Document, other.Line = doc.number, doc.line
 			others = append(others, *other)

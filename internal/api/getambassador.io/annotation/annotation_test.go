@@ -435,6 +435,8 @@ service: quote-admin
 				message: "Service quote.default: annotation getambassador.io/config, document 2 (line 7): Mapping quote-backend: spec.prefix: Required value"}},
 		},
 		{
+			// Unknown fields are reported and dropped; the resources are
+			// still used, as the API server would keep them after pruning.
 			name: "unknown field in v3alpha1",
 			parent: service("default", "quote", nil, `apiVersion: getambassador.io/v3alpha1
 kind: Mapping
@@ -460,7 +462,11 @@ metadata:
 prefix: /meta/
 service: meta
 `),
-			resources: []wantResource{{document: 1, line: 1, object: mapping("default", "good", nil, v3alpha1.MappingSpec{Prefix: "/good/", Service: "good"})}},
+			resources: []wantResource{
+				{document: 1, line: 1, object: mapping("default", "good", nil, v3alpha1.MappingSpec{Prefix: "/good/", Service: "good"})},
+				{document: 2, line: 7, object: mapping("default", "typos", nil, v3alpha1.MappingSpec{Prefix: "/typos/", Service: "typos", CORS: &v3alpha1.CORS{Origins: []string{"https://example.com"}}})},
+				{document: 3, line: 17, object: mapping("default", "meta-typo", nil, v3alpha1.MappingSpec{Prefix: "/meta/", Service: "meta"})},
+			},
 			errors: []wantError{
 				{document: 2, line: 7, contains: []string{
 					"spec.timeout: Forbidden: unknown field",

@@ -29,6 +29,9 @@ type Error struct {
 	// could not be read (malformed YAML) or converted.
 	Fields field.ErrorList
 	Err    error
+	// Kept says the resource was still used: only unknown fields, which
+	// were dropped, are wrong with it.
+	Kept bool
 }
 
 func (e *Error) Error() string {

@@ -86,13 +86,14 @@ func (c *catalog) resource(doc document, parent client.Object) (client.Object, *
 		}
 	}
 	errs = metadataErrors(metadata(obj))
-	errs = append(errs, c.schemas[gvk].admit(obj, strict)...)
+	schemaErrs, unknown := c.schemas[gvk].admit(obj, strict)
+	errs = append(errs, schemaErrs...)
 	if len(errs) > 0 {
-		bad.Fields = errs
+		bad.Fields = append(errs, unknown...)
 		return nil, nil, bad
 	}
 
-	typed, errs, err := c.decode(gvk, obj, strict)
+	typed, moreUnknown, err := c.decode(gvk, obj, strict)
 	if err != nil {
 		if errs = c.blame(gvk, obj); len(errs) == 0 {
 			bad.Err = err
@@ -102,13 +103,23 @@ func (c *catalog) resource(doc document, parent client.Object) (client.Object, *
 		bad.Fields = errs
 		return nil, nil, bad
 	}
+	// Unknown fields are reported, and dropped; the rest of the resource
+	// is used, as the API server would keep it after pruning them.
+	if unknown = append(unknown, moreUnknown...); len(unknown) > 0 {
+		bad.Fields, bad.Kept = unknown, true
+	} else {
+		bad = nil
+	}
 	hub, err := getambassador.ToHub(typed)
 	if err != nil {
-		bad.Err = err
+		if bad == nil {
+			bad = &Error{Kind: gvk.Kind, Name: typed.GetName()}
+		}
+		bad.Err, bad.Kept = err, false
 		return nil, nil, bad
 	}
 	hub.GetObjectKind().SetGroupVersionKind(getambassador.HubVersion.WithKind(gvk.Kind))
-	return hub, nil, nil
+	return hub, nil, bad // bad, if set, only reports dropped unknown fields
 }
 
 // unsupportedAPIVersion is the error for an apiVersion we do not serve.

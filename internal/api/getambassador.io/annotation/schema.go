@@ -98,13 +98,12 @@ func newVersionSchema(v *apiextv1.CustomResourceValidation) (*versionSchema, err
 // where the schema does not allow them, apply defaults, and validate.
 // With strict, pruned fields are errors (the API server's
 // fieldValidation=Strict); otherwise they are dropped silently.
-func (s *versionSchema) admit(obj map[string]any, strict bool) field.ErrorList {
-	var errs field.ErrorList
-	unknown := structuralpruning.PruneWithOptions(obj, s.structural, true, structuralschema.UnknownFieldPathOptions{TrackUnknownFieldPaths: strict})
-	for _, path := range unknown {
-		errs = append(errs, unknownField(path))
+func (s *versionSchema) admit(obj map[string]any, strict bool) (errs, unknown field.ErrorList) {
+	pruned := structuralpruning.PruneWithOptions(obj, s.structural, true, structuralschema.UnknownFieldPathOptions{TrackUnknownFieldPaths: strict})
+	for _, path := range pruned {
+		unknown = append(unknown, unknownField(path))
 	}
 	structuraldefaulting.PruneNonNullableNullsWithoutDefaults(obj, s.structural)
 	structuraldefaulting.Default(obj, s.structural)
-	return append(errs, validation.ValidateCustomResource(nil, obj, s.validator)...)
+	return validation.ValidateCustomResource(nil, obj, s.validator), unknown
 }
