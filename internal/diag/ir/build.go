@@ -59,6 +59,11 @@ func Build(snap *snapshot.Snapshot, opts Options) *IR {
 	out.Hosts = dropConflictingTLS(out.Hosts, d)
 	if len(out.Hosts) == 0 {
 		out.Hosts = []*Host{defaultHost(opts, secrets, d)}
+		for _, tc := range r.tlsContexts {
+			if len(tc.Spec.Hosts) > 0 {
+				d.Error(Key("TLSContext", tc.Name, tc.Namespace), "No Hosts defined, but TLSContexts exist that terminate TLS. The TLSContexts are being ignored.")
+			}
+		}
 	}
 	slices.SortStableFunc(out.Hosts, func(a, b *Host) int { return strings.Compare(a.Hostname, b.Hostname) })
 
@@ -397,8 +402,13 @@ func collect(snap *snapshot.Snapshot, opts Options, d *Diagnostics) *resources {
 	}
 	for _, m := range modules {
 		switch {
+		case m.Name == "tls":
+			if tc := legacyTLSModule(m, d); tc != nil {
+				r.tlsContexts = append(r.tlsContexts, tc)
+				r.sources[Key("TLSContext", tc.Name, tc.Namespace)] = &Source{Key: Key("TLSContext", tc.Name, tc.Namespace), Kind: "TLSContext", Name: tc.Name, Namespace: tc.Namespace, Location: Key("Module", m.Name, m.Namespace)}
+			}
 		case m.Name != "ambassador":
-			// Other modules (tls, ...) are read by the features they shape.
+			// Other modules are read by the features they shape.
 		case r.module == nil:
 			r.module = m
 		default:
@@ -439,6 +449,42 @@ func collect(snap *snapshot.Snapshot, opts Options, d *Diagnostics) *resources {
 		d.Error(key, "%s", firstNonEmpty(msg, "invalid resource"))
 	}
 	return r
+}
+
+// legacyTLSModule reads the pre-Host `tls` Module: its server section
+// becomes the TLSContext "server" (hosts ["*"], secret ambassador-certs
+// by default), its client section that context's client-certificate
+// checks, as Emissary reads it. Hosts may use it by name.
+func legacyTLSModule(m *v3alpha1.Module, d *Diagnostics) *v3alpha1.TLSContext {
+	var c struct {
+		Server *struct {
+			Enabled       *bool  `json:"enabled"`
+			Secret        string `json:"secret"`
+			ALPNProtocols string `json:"alpn_protocols"`
+		} `json:"server"`
+		Client *struct {
+			Enabled      *bool  `json:"enabled"`
+			Secret       string `json:"secret"`
+			CertRequired *bool  `json:"cert_required"`
+		} `json:"client"`
+	}
+	if err := m.Spec.Config.Decode(&c); err != nil {
+		d.Error(Key("Module", m.Name, m.Namespace), "config: %v", err)
+		return nil
+	}
+	if c.Server == nil || (c.Server.Enabled != nil && !*c.Server.Enabled) {
+		return nil
+	}
+	tc := &v3alpha1.TLSContext{}
+	tc.Name, tc.Namespace = "server", m.Namespace
+	tc.Spec.Hosts = []string{"*"}
+	tc.Spec.Secret = firstNonEmpty(c.Server.Secret, "ambassador-certs")
+	tc.Spec.ALPNProtocols = c.Server.ALPNProtocols
+	if cl := c.Client; cl != nil && (cl.Enabled == nil || *cl.Enabled) {
+		tc.Spec.CASecret = cl.Secret
+		tc.Spec.CertRequired = cl.CertRequired
+	}
+	return tc
 }
 
 func describeLocation(location string) string {

@@ -139,3 +139,47 @@ data: {tls.crt: Yg==, tls.key: Yg==}
 		t.Errorf("errors = %v", x.Diagnostics.Errors)
 	}
 }
+
+// The pre-Host `tls` Module is read as the TLSContext "server"; Hosts use
+// it by name, and without Hosts it is reported as ignored, as in Emissary.
+func TestLegacyTLSModule(t *testing.T) {
+	module := `
+apiVersion: getambassador.io/v3alpha1
+kind: Module
+metadata: {name: tls, namespace: default}
+spec:
+  config:
+    server: {enabled: true, secret: site-cert, alpn_protocols: h2}
+    client: {enabled: true, secret: client-ca, cert_required: true}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: site-cert, namespace: default}
+type: kubernetes.io/tls
+data: {tls.crt: YQ==, tls.key: YQ==}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: client-ca, namespace: default}
+type: kubernetes.io/tls
+data: {tls.crt: Yw==, tls.key: Yw==}
+`
+	x := Build(snapshot.FromYAML("in.yaml", []byte(module), "default"), Options{})
+	if errs := x.Diagnostics.Errors["TLSContext/server.default"]; len(errs) != 1 || !strings.Contains(errs[0], "being ignored") {
+		t.Errorf("without Hosts the server context is ignored with an error, got %v", x.Diagnostics.Errors)
+	}
+	host := `---
+apiVersion: getambassador.io/v3alpha1
+kind: Host
+metadata: {name: site, namespace: default}
+spec: {hostname: site.example.com, tlsSecret: {name: site-cert}, tlsContext: {name: server}}
+`
+	x = Build(snapshot.FromYAML("in.yaml", []byte(module+host), "default"), Options{})
+	if len(x.Hosts) != 1 || x.Hosts[0].TLS == nil {
+		t.Fatalf("hosts = %+v, diagnostics %v", x.Hosts, x.Diagnostics.Errors)
+	}
+	tls := x.Hosts[0].TLS
+	if tls.Name != "server" || tls.ALPN != "h2" || tls.CASecret == nil || tls.CASecret.Name != "client-ca" || tls.CertRequired == nil || !*tls.CertRequired {
+		t.Errorf("the Host should take the tls Module's settings, got %+v", tls)
+	}
+}
