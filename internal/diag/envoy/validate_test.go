@@ -215,3 +215,11 @@ func TestTranslatedEnvoyJSONEqualsWholeMarshal(t *testing.T) {
 		})
 	}
 }
+
+func TestDropCommaSpaces(t *testing.T) {
+	in := `{"a":"x, y","b":[1, 2],"c":"q\", r", "d":{}}`
+	want := `{"a":"x, y","b":[1,2],"c":"q\", r","d":{}}`
+	if got := string(dropCommaSpaces([]byte(in))); got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
