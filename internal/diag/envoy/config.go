@@ -164,11 +164,11 @@ func (t *template) chain(fc *listenerv3.FilterChain) int {
 			skeleton.Filters = append(skeleton.Filters, f)
 			continue
 		}
-		rc := &routev3.RouteConfiguration{}
-		shallowCopy(rc, hcm.GetRouteConfig(), "virtual_hosts")
-		for _, vh := range hcm.GetRouteConfig().GetVirtualHosts() {
-			v := &routev3.VirtualHost{}
-			shallowCopy(v, vh, "routes")
+		// The connection manager without routes, each route replaced by
+		// a stand-in (the skeleton's virtual hosts are its own copies).
+		skeletonHCM := withoutRoutes(hcm)
+		for i, vh := range hcm.GetRouteConfig().GetVirtualHosts() {
+			v := skeletonHCM.GetRouteConfig().GetVirtualHosts()[i]
 			for _, r := range vh.GetRoutes() {
 				idx, seen := t.routeIndex[r]
 				if !seen {
@@ -181,11 +181,7 @@ func (t *template) chain(fc *listenerv3.FilterChain) int {
 				v.Routes = append(v.Routes, &routev3.Route{Name: name})
 				holes = append(holes, hole{standIn, idx})
 			}
-			rc.VirtualHosts = append(rc.VirtualHosts, v)
 		}
-		skeletonHCM := &hcmv3.HttpConnectionManager{}
-		shallowCopy(skeletonHCM, hcm, "route_config")
-		skeletonHCM.RouteSpecifier = &hcmv3.HttpConnectionManager_RouteConfig{RouteConfig: rc}
 		packed, err := anypb.New(skeletonHCM)
 		if err != nil {
 			t.err = err
