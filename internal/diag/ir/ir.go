@@ -8,7 +8,6 @@ package ir
 import (
 	"fmt"
 	"slices"
-	"strings"
 )
 
 // Options are the installation's settings, from Emissary's environment
@@ -120,18 +119,4 @@ func (d *Diagnostics) Sorted() []string {
 	}
 	slices.Sort(out)
 	return out
-}
-
-// hasErrors reports whether key has errors recorded.
-func (d *Diagnostics) hasErrors(key string) bool { return len(d.Errors[key]) > 0 }
-
-// joinNonEmpty joins the non-empty parts with sep.
-func joinNonEmpty(sep string, parts ...string) string {
-	var kept []string
-	for _, p := range parts {
-		if p != "" {
-			kept = append(kept, p)
-		}
-	}
-	return strings.Join(kept, sep)
 }

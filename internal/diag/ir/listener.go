@@ -36,9 +36,6 @@ func (l *Listener) HasTLS() bool { return slices.Contains(l.ProtocolStack, "TLS"
 // HasHTTP reports whether the listener speaks HTTP.
 func (l *Listener) HasHTTP() bool { return slices.Contains(l.ProtocolStack, "HTTP") }
 
-// HasProxyProtocol reports whether connections start with a PROXY header.
-func (l *Listener) HasProxyProtocol() bool { return slices.Contains(l.ProtocolStack, "PROXY") }
-
 // protocolStacks are what each Listener protocol means, innermost last.
 var protocolStacks = map[v3alpha1.ProtocolType][]string{
 	"HTTP":       {"HTTP", "TCP"},
