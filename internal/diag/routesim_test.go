@@ -11,8 +11,6 @@ import (
 	routev3 "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
 	hcmv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/http_connection_manager/v3"
 	matcherv3 "github.com/envoyproxy/go-control-plane/envoy/type/matcher/v3"
-
-	"github.com/emissary-go/emissary/internal/diag/envoy"
 )
 
 // request is what a client sends, as far as routing cares.
@@ -42,13 +40,13 @@ type outcome struct {
 // :authority, then the first route whose conditions all match. It covers
 // the matchers the translator emits and fails the test on anything else,
 // so it cannot silently disagree with Envoy.
-func simulate(t *testing.T, cfg *envoy.Config, req request) outcome {
+func simulate(t *testing.T, listeners []*listenerv3.Listener, req request) outcome {
 	t.Helper()
 	if req.method == "" {
 		req.method = "GET"
 	}
 	var l *listenerv3.Listener
-	for _, cand := range cfg.Listeners {
+	for _, cand := range listeners {
 		if cand.GetAddress().GetSocketAddress().GetPortValue() == req.port {
 			l = cand
 		}

@@ -10,6 +10,10 @@ import (
 	"strings"
 	"testing"
 
+	bootstrapv3 "github.com/envoyproxy/go-control-plane/envoy/config/bootstrap/v3"
+	listenerv3 "github.com/envoyproxy/go-control-plane/envoy/config/listener/v3"
+	"google.golang.org/protobuf/encoding/protojson"
+
 	"github.com/emissary-go/emissary/internal/diag/envoy"
 	"github.com/emissary-go/emissary/internal/diag/ir"
 	"github.com/emissary-go/emissary/internal/snapshot"
@@ -162,12 +166,18 @@ func TestRouting(t *testing.T) {
 		{"module-settings", "diagnostics disabled removes its route", request{port: 8080, host: "x", path: "/ambassador/v0/diag/"}, want{notFound: true}},
 		{"module-settings", "probes stay", request{port: 8080, host: "x", path: "/ambassador/v0/check_ready"}, want{cluster: "cluster_127_0_0_1_8877_default", rewrite: "/ambassador/v0/check_ready"}},
 	}
-	configs := map[string]*envoy.Config{}
+	// Requests are routed through envoy.json read back, as Envoy (via
+	// ambex) gets it.
+	configs := map[string][]*listenerv3.Listener{}
 	for _, tc := range tests {
 		t.Run(tc.dir+"/"+tc.name, func(t *testing.T) {
 			cfg, ok := configs[tc.dir]
 			if !ok {
-				cfg = translateDir(t, tc.dir).Config
+				var b bootstrapv3.Bootstrap
+				if err := protojson.Unmarshal(translateDir(t, tc.dir).EnvoyJSON, &b); err != nil {
+					t.Fatalf("envoy.json does not read back: %v", err)
+				}
+				cfg = b.GetStaticResources().GetListeners()
 				configs[tc.dir] = cfg
 			}
 			got := simulate(t, cfg, tc.req)

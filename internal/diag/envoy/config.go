@@ -37,6 +37,25 @@ type Config struct {
 	// packed, so that validation checks those messages instead of decoding
 	// megabytes of route configuration back out of the Anys.
 	decoded map[*anypb.Any]proto.Message
+	// unpacked are Anys whose Value Pack has yet to fill.
+	unpacked []*anypb.Any
+}
+
+// Pack encodes the connection managers that hold route tables into
+// their Anys, for a caller that wants binary protobuf (an in-process xDS
+// server, a test decoding a filter). The JSON outputs and validation do
+// not need it, and skip the cost. Not safe to call concurrently with
+// anything else reading the Config.
+func (c *Config) Pack() error {
+	for _, a := range c.unpacked {
+		b, err := proto.MarshalOptions{Deterministic: true}.Marshal(c.decoded[a])
+		if err != nil {
+			return err
+		}
+		a.Value = b
+	}
+	c.unpacked = nil
+	return nil
 }
 
 // EnvoyJSON is envoy.json: Emissary's form, a Bootstrap whose static
@@ -124,7 +143,7 @@ type piece struct {
 
 type hole struct {
 	standIn string
-	piece   int
+	pieces  []int // written comma-separated in place of the stand-in
 }
 
 func (t *template) add(m proto.Message, holes []hole) int {
@@ -147,7 +166,7 @@ func (t *template) listener(l *listenerv3.Listener) int {
 		child := t.chain(fc)
 		name, standIn := t.standIn()
 		skeleton.FilterChains = append(skeleton.FilterChains, &listenerv3.FilterChain{Name: name})
-		holes = append(holes, hole{standIn, child})
+		holes = append(holes, hole{standIn, []int{child}})
 	}
 	return t.add(skeleton, holes)
 }
@@ -168,19 +187,23 @@ func (t *template) chain(fc *listenerv3.FilterChain) int {
 		// a stand-in (the skeleton's virtual hosts are its own copies).
 		skeletonHCM := withoutRoutes(hcm)
 		for i, vh := range hcm.GetRouteConfig().GetVirtualHosts() {
-			v := skeletonHCM.GetRouteConfig().GetVirtualHosts()[i]
+			if len(vh.GetRoutes()) == 0 {
+				continue
+			}
+			// One stand-in route for the whole list.
+			var routes []int
 			for _, r := range vh.GetRoutes() {
 				idx, seen := t.routeIndex[r]
 				if !seen {
 					idx = t.add(r, nil)
 					t.routeIndex[r] = idx
 				}
-				// Distinct stand-ins, even for a shared route: each is
-				// replaced once, in order.
-				name, standIn := t.standIn()
-				v.Routes = append(v.Routes, &routev3.Route{Name: name})
-				holes = append(holes, hole{standIn, idx})
+				routes = append(routes, idx)
 			}
+			name, standIn := t.standIn()
+			v := skeletonHCM.GetRouteConfig().GetVirtualHosts()[i]
+			v.Routes = []*routev3.Route{{Name: name}}
+			holes = append(holes, hole{standIn, routes})
 		}
 		packed, err := anypb.New(skeletonHCM)
 		if err != nil {
@@ -204,8 +227,13 @@ func (t *template) expand(out *bytes.Buffer, parts [][]byte, i int) error {
 			return fmt.Errorf("envoy.json: stand-in %s not found while assembling", h.standIn)
 		}
 		out.Write(data[:at])
-		if err := t.expand(out, parts, h.piece); err != nil {
-			return err
+		for j, p := range h.pieces {
+			if j > 0 {
+				out.WriteByte(',')
+			}
+			if err := t.expand(out, parts, p); err != nil {
+				return err
+			}
 		}
 		data = data[at+len(h.standIn):]
 	}
@@ -242,6 +270,12 @@ func marshalAll(msgs []proto.Message) ([][]byte, error) {
 				i := int(next.Add(1) - 1)
 				if i >= len(msgs) {
 					return nil
+				}
+				if r, ok := msgs[i].(*routev3.Route); ok {
+					if b, ok := appendRouteJSON(nil, r); ok {
+						parts[i] = b
+						continue
+					}
 				}
 				b, err := marshal(msgs[i], false)
 				if err != nil {

@@ -61,6 +61,7 @@ func Build(x *ir.IR, opts Options) (*Config, error) {
 	}
 	t := &translator{ir: x, opts: opts, routes: map[*ir.Group][]*routev3.Route{}, variantCache: map[variantKey][]*routev3.Route{}, decoded: map[*anypb.Any]proto.Message{}}
 	c := &Config{Bootstrap: bootstrap(x.Identity.NodeName), decoded: t.decoded}
+	defer func() { c.unpacked = t.unpacked }()
 	for _, l := range x.Listeners {
 		if el := t.listener(l); el != nil {
 			c.Listeners = append(c.Listeners, el)
@@ -84,6 +85,8 @@ type translator struct {
 	variantCache map[variantKey][]*routev3.Route
 	// decoded remembers what each Any holds (see Config.decoded).
 	decoded map[*anypb.Any]proto.Message
+	// unpacked are the Anys left for Config.Pack.
+	unpacked []*anypb.Any
 }
 
 // any packs a message; only a programming error can make it fail.
@@ -93,6 +96,16 @@ func (t *translator) any(m proto.Message) *anypb.Any {
 		t.err = err
 	}
 	t.decoded[a] = m
+	return a
+}
+
+// routeTable is an Any for a connection manager with its route table,
+// packed only when Config.Pack is called: every virtual host's routes,
+// encoded, are megabytes that neither envoy.json nor validation reads.
+func (t *translator) routeTable(hcm *hcmv3.HttpConnectionManager) *anypb.Any {
+	a := &anypb.Any{TypeUrl: "type.googleapis.com/" + string(hcm.ProtoReflect().Descriptor().FullName())}
+	t.decoded[a] = hcm
+	t.unpacked = append(t.unpacked, a)
 	return a
 }
 
@@ -234,7 +247,7 @@ func (t *translator) httpConnectionManager(l *ir.Listener, hosts []*ir.Host) *li
 	}
 	return &listenerv3.Filter{
 		Name:       "envoy.filters.network.http_connection_manager",
-		ConfigType: &listenerv3.Filter_TypedConfig{TypedConfig: t.any(hcm)},
+		ConfigType: &listenerv3.Filter_TypedConfig{TypedConfig: t.routeTable(hcm)},
 	}
 }
 

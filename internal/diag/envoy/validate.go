@@ -1,8 +1,11 @@
 package envoy
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"reflect"
+	"slices"
 	"sync"
 
 	routev3 "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
@@ -114,7 +117,7 @@ func (c *checker) message(name string, m proto.Message, onHCM func(*hcmv3.HttpCo
 					if err := r.ValidateAll(); err != nil {
 						errs = append(errs, fmt.Errorf("%s: virtual host %s: route %d: %w", name, vh.GetName(), i, err))
 					}
-					walkAnys(r.ProtoReflect(), decode)
+					walkAnys(r, decode)
 				}
 			}
 			if onHCM != nil {
@@ -129,7 +132,7 @@ func (c *checker) message(name string, m proto.Message, onHCM func(*hcmv3.HttpCo
 		}
 		return inner
 	}
-	walkAnys(m.ProtoReflect(), decode)
+	walkAnys(m, decode)
 	return errors.Join(errs...)
 }
 
@@ -150,36 +153,92 @@ func withoutRoutes(hcm *hcmv3.HttpConnectionManager) *hcmv3.HttpConnectionManage
 }
 
 // walkAnys calls decode for every Any in m and walks into the message it
-// returns, so that Anys nested inside Anys are found too. Message types
-// that cannot hold an Any are not entered: route matchers are most of a
-// large configuration and hold none.
-func walkAnys(m protoreflect.Message, decode func(*anypb.Any) proto.Message) {
-	if a, ok := m.Interface().(*anypb.Any); ok {
-		if inner := decode(a); inner != nil {
-			walkAnys(inner.ProtoReflect(), decode)
-		}
-		return
-	}
-	if !mayHoldAny(m.Descriptor()) {
-		return
-	}
-	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
-		switch {
-		case fd.IsList() && fd.Message() != nil:
-			list := v.List()
-			for i := 0; i < list.Len(); i++ {
-				walkAnys(list.Get(i).Message(), decode)
+// returns, so that Anys nested inside Anys are found too. It reads the
+// generated Go structs directly, and only the fields whose types can hold
+// an Any: protoreflect's Range would box every field of tens of thousands
+// of routes, and route matchers hold no Any.
+func walkAnys(m proto.Message, decode func(*anypb.Any) proto.Message) {
+	if a, ok := m.(*anypb.Any); ok {
+		if a != nil {
+			if inner := decode(a); inner != nil {
+				walkAnys(inner, decode)
 			}
-		case fd.IsMap() && fd.MapValue().Message() != nil:
-			v.Map().Range(func(_ protoreflect.MapKey, mv protoreflect.Value) bool {
-				walkAnys(mv.Message(), decode)
-				return true
-			})
-		case fd.Message() != nil && !fd.IsList() && !fd.IsMap():
-			walkAnys(v.Message(), decode)
 		}
-		return true
-	})
+		return
+	}
+	v := reflect.ValueOf(m)
+	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
+		return // generated messages are pointers to structs
+	}
+	s := v.Elem()
+	for _, i := range anyFields(s.Type(), m.ProtoReflect().Descriptor()) {
+		walkField(s.Field(i), decode)
+	}
+}
+
+// walkField walks one struct field: a message, a list or map of them, or
+// a oneof holding one.
+func walkField(v reflect.Value, decode func(*anypb.Any) proto.Message) {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if m, ok := v.Interface().(proto.Message); ok && !v.IsNil() {
+			walkAnys(m, decode)
+		}
+	case reflect.Slice:
+		for i := range v.Len() {
+			walkField(v.Index(i), decode)
+		}
+	case reflect.Map:
+		// In key order, so that errors come out the same every time.
+		keys := v.MapKeys()
+		slices.SortFunc(keys, func(a, b reflect.Value) int { return cmp.Compare(a.String(), b.String()) })
+		for _, k := range keys {
+			walkField(v.MapIndex(k), decode)
+		}
+	case reflect.Interface:
+		// A oneof: a pointer to a wrapper struct whose one field is the
+		// member's value.
+		if w := v.Elem(); w.Kind() == reflect.Pointer && !w.IsNil() && w.Elem().Kind() == reflect.Struct && w.Elem().NumField() == 1 {
+			walkField(w.Elem().Field(0), decode)
+		}
+	}
+}
+
+var anyFieldPlans sync.Map // reflect.Type -> []int
+
+// anyFields are the indices of a generated struct's fields (or oneofs)
+// whose message types can hold an Any.
+func anyFields(st reflect.Type, md protoreflect.MessageDescriptor) []int {
+	if v, ok := anyFieldPlans.Load(st); ok {
+		return v.([]int)
+	}
+	var out []int
+	for i := range st.NumField() {
+		key := goFieldKey(st.Field(i))
+		if key == "" {
+			continue
+		}
+		var members []protoreflect.FieldDescriptor
+		if od := md.Oneofs().ByName(key); od != nil && !od.IsSynthetic() {
+			for j := range od.Fields().Len() {
+				members = append(members, od.Fields().Get(j))
+			}
+		} else if fd := md.Fields().ByName(key); fd != nil {
+			members = append(members, fd)
+		}
+		for _, fd := range members {
+			sub := fd.Message()
+			if fd.IsMap() {
+				sub = fd.MapValue().Message()
+			}
+			if sub != nil && mayHoldAny(sub) {
+				out = append(out, i)
+				break
+			}
+		}
+	}
+	anyFieldPlans.Store(st, out)
+	return out
 }
 
 var anyHolders sync.Map // protoreflect.FullName -> bool

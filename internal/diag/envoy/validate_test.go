@@ -107,6 +107,23 @@ func TestValidateFindsEveryKindOfProblem(t *testing.T) {
 			hcm.StatPrefix = ""
 			c.Listeners[0].FilterChains[0].Filters[0].ConfigType = &listenerv3.Filter_TypedConfig{TypedConfig: mustAny(t, hcm)}
 		}, "StatPrefix: value length must be at least 1"},
+		{"Any in a route's map that does not resolve", func(t *testing.T, c *Config) {
+			editRoute(t, c, func(r *routev3.Route) {
+				r.TypedPerFilterConfig = map[string]*anypb.Any{"b": mustAny(t, &routerv3.Router{}), "a": {TypeUrl: "type.googleapis.com/envoy.nope.v3.InAMap"}}
+			})
+		}, `typed config "type.googleapis.com/envoy.nope.v3.InAMap"`},
+		{"invalid message in an Any in a route's oneof", func(t *testing.T, c *Config) {
+			editRoute(t, c, func(r *routev3.Route) {
+				r.GetRoute().ClusterSpecifier = &routev3.RouteAction_InlineClusterSpecifierPlugin{InlineClusterSpecifierPlugin: &routev3.ClusterSpecifierPlugin{
+					Extension: &corev3.TypedExtensionConfig{Name: "x", TypedConfig: mustAny(t, &hcmv3.HttpConnectionManager{})},
+				}}
+			})
+		}, "StatPrefix: value length must be at least 1"},
+		{"Any nested in an Any that does not resolve", func(t *testing.T, c *Config) {
+			editRoute(t, c, func(r *routev3.Route) {
+				r.TypedPerFilterConfig = map[string]*anypb.Any{"x": mustAny(t, &routev3.FilterConfig{Config: &anypb.Any{TypeUrl: "type.googleapis.com/envoy.nope.v3.Nested"}})}
+			})
+		}, `typed config "type.googleapis.com/envoy.nope.v3.Nested"`},
 		{"missing bootstrap", func(t *testing.T, c *Config) { c.Bootstrap = nil }, "bootstrap: missing"},
 		{"invalid route", func(t *testing.T, c *Config) {
 			hcm := &hcmv3.HttpConnectionManager{}
@@ -127,6 +144,18 @@ func TestValidateFindsEveryKindOfProblem(t *testing.T) {
 			}
 		})
 	}
+}
+
+// editRoute changes the first route of the first listener's connection
+// manager.
+func editRoute(t *testing.T, c *Config, edit func(*routev3.Route)) {
+	t.Helper()
+	hcm := &hcmv3.HttpConnectionManager{}
+	if err := c.Listeners[0].FilterChains[0].Filters[0].GetTypedConfig().UnmarshalTo(hcm); err != nil {
+		t.Fatal(err)
+	}
+	edit(hcm.GetRouteConfig().VirtualHosts[0].Routes[0])
+	c.Listeners[0].FilterChains[0].Filters[0].ConfigType = &listenerv3.Filter_TypedConfig{TypedConfig: mustAny(t, hcm)}
 }
 
 func TestMarshalIsStable(t *testing.T) {
@@ -189,9 +218,13 @@ func TestEnvoyJSONEqualsWholeMarshal(t *testing.T) {
 // The same for a configuration the translator made (its routes are cut
 // out of the connection managers and shared between virtual hosts).
 func TestTranslatedEnvoyJSONEqualsWholeMarshal(t *testing.T) {
-	for _, in := range []string{"tls-host", "canary", "security-models", "ingress"} {
-		t.Run(in, func(t *testing.T) {
-			snap, err := snapshot.FromFiles([]string{filepath.Join("..", "testdata", in, "in.yaml")}, "default")
+	inputs, err := filepath.Glob(filepath.Join("..", "testdata", "*", "in.yaml"))
+	if err != nil || len(inputs) == 0 {
+		t.Fatalf("no inputs: %v", err)
+	}
+	for _, in := range inputs {
+		t.Run(filepath.Base(filepath.Dir(in)), func(t *testing.T) {
+			snap, err := snapshot.FromFiles([]string{in}, "default")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -201,6 +234,9 @@ func TestTranslatedEnvoyJSONEqualsWholeMarshal(t *testing.T) {
 			}
 			got, err := c.EnvoyJSON()
 			if err != nil {
+				t.Fatal(err)
+			}
+			if err := c.Pack(); err != nil {
 				t.Fatal(err)
 			}
 			want, err := marshal(&bootstrapv3.Bootstrap{StaticResources: &bootstrapv3.Bootstrap_StaticResources{

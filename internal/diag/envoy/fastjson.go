@@ -1,0 +1,335 @@
+package envoy
+
+import (
+	"reflect"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/types/known/durationpb"
+)
+
+// protojson reaches every field through reflection, which makes it most
+// of the cost of a large reconfiguration: routes are tens of megabytes of
+// envoy.json. A codec writes one message type directly, byte for byte as
+// protojson writes it (proto field names, compact), but only for the
+// fields it has a writer for. A message with any other field set is
+// refused, and the caller marshals it with protojson instead: new fields,
+// from the translator or a go-control-plane upgrade, cost speed, never
+// correctness. Tests hold the two encoders equal on every route the
+// translator produces.
+type codec[M proto.Message] struct {
+	// writers in protojson's order: field declaration order.
+	writers []fieldWriter[M]
+	// others are the indices of the Go struct fields without a writer;
+	// all must be zero.
+	others []int
+}
+
+// fieldWriter writes one field (or one oneof) if it is populated, and
+// reports false if it cannot.
+type fieldWriter[M any] func(w *jsonWriter, m M) bool
+
+// newCodec builds a codec from writers keyed by proto field name, or by
+// oneof name for a writer that handles the whole oneof.
+func newCodec[M proto.Message](writers map[string]fieldWriter[M]) *codec[M] {
+	var zero M
+	md := zero.ProtoReflect().Descriptor()
+	c := &codec[M]{}
+	used := map[protoreflect.Name]bool{}
+	fields := md.Fields()
+	for i := range fields.Len() {
+		key := fieldKey(fields.Get(i))
+		if w, ok := writers[string(key)]; ok && !used[key] {
+			c.writers = append(c.writers, w)
+			used[key] = true
+		}
+	}
+	for key := range writers {
+		if !used[protoreflect.Name(key)] {
+			panic("envoy: codec for " + string(md.FullName()) + " has a writer for unknown field " + key)
+		}
+	}
+	st := reflect.TypeFor[M]().Elem()
+	for i := range st.NumField() {
+		key := goFieldKey(st.Field(i))
+		if key != "" && !used[key] {
+			c.others = append(c.others, i)
+		}
+	}
+	return c
+}
+
+// fieldKey names a field's writer: its real oneof, or itself.
+func fieldKey(fd protoreflect.FieldDescriptor) protoreflect.Name {
+	if o := fd.ContainingOneof(); o != nil && !o.IsSynthetic() {
+		return o.Name()
+	}
+	return fd.Name()
+}
+
+// goFieldKey is the writer key of a generated struct field, read from its
+// protobuf tags; "" for the struct's internal state.
+func goFieldKey(f reflect.StructField) protoreflect.Name {
+	if o, ok := f.Tag.Lookup("protobuf_oneof"); ok {
+		return protoreflect.Name(o)
+	}
+	for part := range strings.SplitSeq(f.Tag.Get("protobuf"), ",") {
+		if name, ok := strings.CutPrefix(part, "name="); ok {
+			return protoreflect.Name(name)
+		}
+	}
+	return ""
+}
+
+// write writes m as a JSON object, or reports false.
+func (c *codec[M]) write(w *jsonWriter, m M) bool {
+	v := reflect.ValueOf(m).Elem()
+	for _, i := range c.others {
+		if !v.Field(i).IsZero() {
+			return false
+		}
+	}
+	w.buf = append(w.buf, '{')
+	w.comma = false
+	for _, f := range c.writers {
+		if !f(w, m) {
+			return false
+		}
+	}
+	w.buf = append(w.buf, '}')
+	w.comma = true
+	return true
+}
+
+// jsonWriter appends compact JSON, placing the commas.
+type jsonWriter struct {
+	buf   []byte
+	comma bool
+}
+
+func (w *jsonWriter) key(name string) {
+	if w.comma {
+		w.buf = append(w.buf, ',')
+	}
+	w.buf = append(w.buf, '"')
+	w.buf = append(w.buf, name...)
+	w.buf = append(w.buf, '"', ':')
+	w.comma = false
+}
+
+func (w *jsonWriter) raw(s string) {
+	w.buf = append(w.buf, s...)
+	w.comma = true
+}
+
+// str writes a JSON string as protojson escapes it; invalid UTF-8, which
+// protojson rejects, is refused.
+func (w *jsonWriter) str(s string) bool {
+	w.buf = append(w.buf, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && n == 1 {
+				return false
+			}
+			i += n
+			continue
+		}
+		if c >= ' ' && c != '"' && c != '\\' {
+			i++
+			continue
+		}
+		w.buf = append(w.buf, s[start:i]...)
+		switch c {
+		case '"', '\\':
+			w.buf = append(w.buf, '\\', c)
+		case '\b':
+			w.buf = append(w.buf, '\\', 'b')
+		case '\f':
+			w.buf = append(w.buf, '\\', 'f')
+		case '\n':
+			w.buf = append(w.buf, '\\', 'n')
+		case '\r':
+			w.buf = append(w.buf, '\\', 'r')
+		case '\t':
+			w.buf = append(w.buf, '\\', 't')
+		default:
+			w.buf = append(w.buf, '\\', 'u', '0', '0', "0123456789abcdef"[c>>4], "0123456789abcdef"[c&0xf])
+		}
+		i++
+		start = i
+	}
+	w.buf = append(w.buf, s[start:]...)
+	w.buf = append(w.buf, '"')
+	w.comma = true
+	return true
+}
+
+func (w *jsonWriter) uint(v uint64) {
+	w.buf = strconv.AppendUint(w.buf, v, 10)
+	w.comma = true
+}
+
+func (w *jsonWriter) bool(v bool) {
+	w.raw(strconv.FormatBool(v))
+}
+
+// enum writes an enum value's name, or its number when it has none.
+func (w *jsonWriter) enum(e protoreflect.Enum) bool {
+	n := e.Number()
+	if v := e.Descriptor().Values().ByNumber(n); v != nil {
+		return w.str(string(v.Name()))
+	}
+	w.buf = strconv.AppendInt(w.buf, int64(n), 10)
+	w.comma = true
+	return true
+}
+
+// duration writes a Duration as protojson does: seconds with 0, 3, 6 or
+// 9 fractional digits. Out-of-range values are refused.
+func (w *jsonWriter) duration(d *durationpb.Duration) bool {
+	secs, nanos := d.GetSeconds(), int64(d.GetNanos())
+	const maxSeconds = 315576000000
+	if secs < -maxSeconds || secs > maxSeconds || nanos <= -1e9 || nanos >= 1e9 ||
+		(secs > 0 && nanos < 0) || (secs < 0 && nanos > 0) {
+		return false
+	}
+	w.buf = append(w.buf, '"')
+	if secs < 0 || nanos < 0 {
+		w.buf = append(w.buf, '-')
+		secs, nanos = -secs, -nanos
+	}
+	w.buf = strconv.AppendInt(w.buf, secs, 10)
+	if nanos != 0 {
+		frac := strconv.AppendInt(nil, 1e9+nanos, 10)[1:] // nine digits
+		for range 2 {
+			if string(frac[len(frac)-3:]) != "000" {
+				break
+			}
+			frac = frac[:len(frac)-3]
+		}
+		w.buf = append(w.buf, '.')
+		w.buf = append(w.buf, frac...)
+	}
+	w.buf = append(w.buf, 's', '"')
+	w.comma = true
+	return true
+}
+
+// The writers below cover proto3's presence rules: a scalar is written
+// when it is not zero, a message when it is set, a list when it is not
+// empty.
+
+func strField[M any](name string, get func(M) string) fieldWriter[M] {
+	return func(w *jsonWriter, m M) bool {
+		if s := get(m); s != "" {
+			w.key(name)
+			return w.str(s)
+		}
+		return true
+	}
+}
+
+func uintField[M any](name string, get func(M) uint32) fieldWriter[M] {
+	return func(w *jsonWriter, m M) bool {
+		if v := get(m); v != 0 {
+			w.key(name)
+			w.uint(uint64(v))
+		}
+		return true
+	}
+}
+
+func boolField[M any](name string, get func(M) bool) fieldWriter[M] {
+	return func(w *jsonWriter, m M) bool {
+		if get(m) {
+			w.key(name)
+			w.bool(true)
+		}
+		return true
+	}
+}
+
+func enumField[M any, E interface {
+	~int32
+	protoreflect.Enum
+}](name string, get func(M) E) fieldWriter[M] {
+	return func(w *jsonWriter, m M) bool {
+		if e := get(m); e != 0 {
+			w.key(name)
+			return w.enum(e)
+		}
+		return true
+	}
+}
+
+func durationField[M any](name string, get func(M) *durationpb.Duration) fieldWriter[M] {
+	return func(w *jsonWriter, m M) bool {
+		if d := get(m); d != nil {
+			w.key(name)
+			return w.duration(d)
+		}
+		return true
+	}
+}
+
+func messageField[M any, F proto.Message](name string, c **codec[F], get func(M) F) fieldWriter[M] {
+	return func(w *jsonWriter, m M) bool {
+		f := get(m)
+		if reflect.ValueOf(f).IsNil() {
+			return true
+		}
+		w.key(name)
+		return (*c).write(w, f)
+	}
+}
+
+func listField[M any, F proto.Message](name string, c **codec[F], get func(M) []F) fieldWriter[M] {
+	return func(w *jsonWriter, m M) bool {
+		list := get(m)
+		if len(list) == 0 {
+			return true
+		}
+		w.key(name)
+		w.buf = append(w.buf, '[')
+		w.comma = false
+		for _, f := range list {
+			if w.comma {
+				w.buf = append(w.buf, ',')
+			}
+			if reflect.ValueOf(f).IsNil() || !(*c).write(w, f) {
+				return false
+			}
+		}
+		w.buf = append(w.buf, ']')
+		w.comma = true
+		return true
+	}
+}
+
+func stringsField[M any](name string, get func(M) []string) fieldWriter[M] {
+	return func(w *jsonWriter, m M) bool {
+		list := get(m)
+		if len(list) == 0 {
+			return true
+		}
+		w.key(name)
+		w.buf = append(w.buf, '[')
+		for i, s := range list {
+			if i > 0 {
+				w.buf = append(w.buf, ',')
+			}
+			if !w.str(s) {
+				return false
+			}
+		}
+		w.buf = append(w.buf, ']')
+		w.comma = true
+		return true
+	}
+}

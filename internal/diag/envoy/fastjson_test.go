@@ -1,0 +1,158 @@
+package envoy
+
+import (
+	"testing"
+
+	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
+	routev3 "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
+	matcherv3 "github.com/envoyproxy/go-control-plane/envoy/type/matcher/v3"
+	typev3 "github.com/envoyproxy/go-control-plane/envoy/type/v3"
+	"google.golang.org/protobuf/types/known/anypb"
+	"google.golang.org/protobuf/types/known/durationpb"
+	"google.golang.org/protobuf/types/known/wrapperspb"
+)
+
+func re2(expr string) *matcherv3.RegexMatcher {
+	return &matcherv3.RegexMatcher{
+		EngineType: &matcherv3.RegexMatcher_GoogleRe2{GoogleRe2: &matcherv3.RegexMatcher_GoogleRE2{MaxProgramSize: wrapperspb.UInt32(200)}},
+		Regex:      expr,
+	}
+}
+
+func exact(s string) *matcherv3.StringMatcher {
+	return &matcherv3.StringMatcher{MatchPattern: &matcherv3.StringMatcher_Exact{Exact: s}}
+}
+
+// Every field and oneof member the route codecs write, in routes that
+// protojson must agree with byte for byte.
+func TestRouteCodecEqualsProtojson(t *testing.T) {
+	everything := &routev3.Route{
+		Name: "all \"the\" fields\\ \n\t\r\b\f \x01 \u2028 é 😀 <&>",
+		Match: &routev3.RouteMatch{
+			PathSpecifier: &routev3.RouteMatch_Prefix{Prefix: "/api/"},
+			CaseSensitive: wrapperspb.Bool(false),
+			RuntimeFraction: &corev3.RuntimeFractionalPercent{
+				DefaultValue: &typev3.FractionalPercent{Numerator: 30, Denominator: typev3.FractionalPercent_TEN_THOUSAND},
+				RuntimeKey:   "routing.traffic_shift.x",
+			},
+			Headers: []*routev3.HeaderMatcher{
+				{Name: "x-a", HeaderMatchSpecifier: &routev3.HeaderMatcher_StringMatch{StringMatch: exact("1")}},
+				{Name: "x-b", HeaderMatchSpecifier: &routev3.HeaderMatcher_PresentMatch{PresentMatch: true}, InvertMatch: true},
+				{Name: "x-c", HeaderMatchSpecifier: &routev3.HeaderMatcher_StringMatch{StringMatch: &matcherv3.StringMatcher{MatchPattern: &matcherv3.StringMatcher_Prefix{Prefix: "p"}, IgnoreCase: true}}},
+				{Name: "x-d", HeaderMatchSpecifier: &routev3.HeaderMatcher_StringMatch{StringMatch: &matcherv3.StringMatcher{MatchPattern: &matcherv3.StringMatcher_Suffix{Suffix: ".example.com"}}}},
+				{Name: "x-e", HeaderMatchSpecifier: &routev3.HeaderMatcher_StringMatch{StringMatch: &matcherv3.StringMatcher{MatchPattern: &matcherv3.StringMatcher_Contains{Contains: "c"}}}},
+				{Name: "x-f", HeaderMatchSpecifier: &routev3.HeaderMatcher_StringMatch{StringMatch: &matcherv3.StringMatcher{MatchPattern: &matcherv3.StringMatcher_SafeRegex{SafeRegex: re2("^a+$")}}}},
+				{Name: "x-g"},
+				{Name: "x-h", HeaderMatchSpecifier: &routev3.HeaderMatcher_PresentMatch{PresentMatch: false}},
+			},
+			QueryParameters: []*routev3.QueryParameterMatcher{
+				{Name: "q", QueryParameterMatchSpecifier: &routev3.QueryParameterMatcher_StringMatch{StringMatch: exact("")}},
+				{Name: "r", QueryParameterMatchSpecifier: &routev3.QueryParameterMatcher_PresentMatch{PresentMatch: true}},
+			},
+		},
+		Action: &routev3.Route_Route{Route: &routev3.RouteAction{
+			ClusterSpecifier:     &routev3.RouteAction_Cluster{Cluster: "cluster_x"},
+			PrefixRewrite:        "/v2/",
+			RegexRewrite:         &matcherv3.RegexMatchAndSubstitute{Pattern: re2("^/a/(.*)$"), Substitution: `/b/\1`},
+			HostRewriteSpecifier: &routev3.RouteAction_HostRewriteLiteral{HostRewriteLiteral: "upstream.example.com"},
+			Timeout:              durationpb.New(3000000000),
+			IdleTimeout:          &durationpb.Duration{Seconds: 1, Nanos: 500000000},
+			RequestMirrorPolicies: []*routev3.RouteAction_RequestMirrorPolicy{{
+				Cluster:         "cluster_shadow",
+				RuntimeFraction: &corev3.RuntimeFractionalPercent{DefaultValue: &typev3.FractionalPercent{Numerator: 100}},
+			}},
+			Priority:       corev3.RoutingPriority_HIGH,
+			UpgradeConfigs: []*routev3.RouteAction_UpgradeConfig{{UpgradeType: "websocket"}, {UpgradeType: "CONNECT", Enabled: wrapperspb.Bool(true)}},
+		}},
+		RequestHeadersToAdd: []*corev3.HeaderValueOption{
+			{Header: &corev3.HeaderValue{Key: "x-add", Value: "v"}, AppendAction: corev3.HeaderValueOption_OVERWRITE_IF_EXISTS_OR_ADD},
+			{Header: &corev3.HeaderValue{Key: "x-append"}},
+		},
+		RequestHeadersToRemove:  []string{"x-secret", ""},
+		ResponseHeadersToAdd:    []*corev3.HeaderValueOption{{Header: &corev3.HeaderValue{Key: "x-served-by", Value: "emissary"}}},
+		ResponseHeadersToRemove: []string{"server"},
+	}
+	routes := map[string]*routev3.Route{
+		"everything":             everything,
+		"empty":                  {},
+		"empty match and action": {Match: &routev3.RouteMatch{}, Action: &routev3.Route_Route{Route: &routev3.RouteAction{}}},
+		"empty oneof members": {Match: &routev3.RouteMatch{PathSpecifier: &routev3.RouteMatch_Path{}}, Action: &routev3.Route_Route{Route: &routev3.RouteAction{
+			ClusterSpecifier: &routev3.RouteAction_Cluster{}, HostRewriteSpecifier: &routev3.RouteAction_HostRewriteLiteral{},
+		}}},
+		"regex path, auto host rewrite, durations": {
+			Match: &routev3.RouteMatch{PathSpecifier: &routev3.RouteMatch_SafeRegex{SafeRegex: re2("/[a-z]+/")}},
+			Action: &routev3.Route_Route{Route: &routev3.RouteAction{
+				HostRewriteSpecifier: &routev3.RouteAction_AutoHostRewrite{AutoHostRewrite: wrapperspb.Bool(false)},
+				Timeout:              &durationpb.Duration{},
+				IdleTimeout:          &durationpb.Duration{Nanos: 1000},
+			}},
+		},
+		"negative and fine durations": {Action: &routev3.Route_Route{Route: &routev3.RouteAction{
+			Timeout:     &durationpb.Duration{Seconds: -2, Nanos: -5},
+			IdleTimeout: &durationpb.Duration{Seconds: 7, Nanos: 120000},
+		}}},
+		"https redirect": {
+			Match:  &routev3.RouteMatch{PathSpecifier: &routev3.RouteMatch_Prefix{Prefix: "/"}},
+			Action: &routev3.Route_Redirect{Redirect: &routev3.RedirectAction{SchemeRewriteSpecifier: &routev3.RedirectAction_HttpsRedirect{HttpsRedirect: true}}},
+		},
+		"host redirect": {Action: &routev3.Route_Redirect{Redirect: &routev3.RedirectAction{
+			SchemeRewriteSpecifier: &routev3.RedirectAction_SchemeRedirect{SchemeRedirect: "http"},
+			HostRedirect:           "elsewhere.example.com",
+			PortRedirect:           8443,
+			PathRewriteSpecifier:   &routev3.RedirectAction_PathRedirect{PathRedirect: "/new"},
+			ResponseCode:           routev3.RedirectAction_PERMANENT_REDIRECT,
+			StripQuery:             true,
+		}}},
+		"prefix redirect": {Action: &routev3.Route_Redirect{Redirect: &routev3.RedirectAction{
+			PathRewriteSpecifier: &routev3.RedirectAction_PrefixRewrite{PrefixRewrite: "/p/"},
+		}}},
+		"regex redirect, unnamed enum value": {Action: &routev3.Route_Redirect{Redirect: &routev3.RedirectAction{
+			PathRewriteSpecifier: &routev3.RedirectAction_RegexRewrite{RegexRewrite: &matcherv3.RegexMatchAndSubstitute{Pattern: re2("x"), Substitution: "y"}},
+			ResponseCode:         routev3.RedirectAction_RedirectResponseCode(42),
+		}}},
+	}
+	for name, r := range routes {
+		t.Run(name, func(t *testing.T) {
+			want, err := marshal(r, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, ok := appendRouteJSON(nil, r)
+			if !ok {
+				t.Fatal("the codec refused a route it covers")
+			}
+			if string(got)+"\n" != string(want) {
+				t.Errorf("codec:\n%s\nprotojson:\n%s", got, want)
+			}
+		})
+	}
+}
+
+// Routes with anything the codecs do not write are refused, so that
+// protojson writes them instead of the codec dropping a field.
+func TestRouteCodecRefusesWhatItDoesNotCover(t *testing.T) {
+	anyConfig, err := anypb.New(&routev3.FilterConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	routes := map[string]*routev3.Route{
+		"a field without a writer":  {Decorator: &routev3.Decorator{Operation: "op"}},
+		"a map of Anys":             {TypedPerFilterConfig: map[string]*anypb.Any{"envoy.filters.http.ext_authz": anyConfig}},
+		"a nested field":            {Match: &routev3.RouteMatch{Grpc: &routev3.RouteMatch_GrpcRouteMatchOptions{}}},
+		"an action oneof member":    {Action: &routev3.Route_DirectResponse{DirectResponse: &routev3.DirectResponseAction{Status: 200}}},
+		"a path oneof member":       {Match: &routev3.RouteMatch{PathSpecifier: &routev3.RouteMatch_PathSeparatedPrefix{PathSeparatedPrefix: "/a"}}},
+		"a cluster oneof member":    {Action: &routev3.Route_Route{Route: &routev3.RouteAction{ClusterSpecifier: &routev3.RouteAction_ClusterHeader{ClusterHeader: "x"}}}},
+		"a deprecated header field": {RequestHeadersToAdd: []*corev3.HeaderValueOption{{Header: &corev3.HeaderValue{Key: "k"}, Append: wrapperspb.Bool(true)}}},
+		"invalid UTF-8":             {Name: "bad \xff"},
+		"a nil list element":        {Match: &routev3.RouteMatch{Headers: []*routev3.HeaderMatcher{nil}}},
+		"a nil oneof message":       {Action: &routev3.Route_Route{}},
+		"an out of range duration":  {Action: &routev3.Route_Route{Route: &routev3.RouteAction{Timeout: &durationpb.Duration{Seconds: 1, Nanos: -1}}}},
+	}
+	for name, r := range routes {
+		t.Run(name, func(t *testing.T) {
+			if got, ok := appendRouteJSON(nil, r); ok {
+				t.Errorf("codec wrote %s", got)
+			}
+		})
+	}
+}
