@@ -89,8 +89,12 @@ func (c *Config) EnvoyJSON() ([]byte, error) {
 		return nil, err
 	}
 	size := 64
-	for _, p := range parts {
-		size += len(p) + 1
+	sizes := make([]int, len(parts))
+	for _, p := range listeners {
+		size += t.size(parts, sizes, p) + 1
+	}
+	for _, p := range clusters {
+		size += t.size(parts, sizes, p) + 1
 	}
 	var out bytes.Buffer
 	out.Grow(size)
@@ -218,6 +222,26 @@ func (t *template) chain(fc *listenerv3.FilterChain) int {
 	return t.add(skeleton, holes)
 }
 
+// size is the length of piece i's JSON once expanded, so that envoy.json
+// is allocated once; sizes memoizes it (routes are shared).
+func (t *template) size(parts [][]byte, sizes []int, i int) int {
+	if sizes[i] > 0 {
+		return sizes[i]
+	}
+	n := len(parts[i])
+	for _, h := range t.pieces[i].holes {
+		n -= len(h.standIn)
+		for j, p := range h.pieces {
+			if j > 0 {
+				n++
+			}
+			n += t.size(parts, sizes, p)
+		}
+	}
+	sizes[i] = n
+	return n
+}
+
 // expand writes piece i's JSON with its stand-ins replaced.
 func (t *template) expand(out *bytes.Buffer, parts [][]byte, i int) error {
 	data := parts[i]
@@ -271,11 +295,9 @@ func marshalAll(msgs []proto.Message) ([][]byte, error) {
 				if i >= len(msgs) {
 					return nil
 				}
-				if r, ok := msgs[i].(*routev3.Route); ok {
-					if b, ok := appendRouteJSON(nil, r); ok {
-						parts[i] = b
-						continue
-					}
+				if b, ok := appendJSON(msgs[i]); ok {
+					parts[i] = b
+					continue
 				}
 				b, err := marshal(msgs[i], false)
 				if err != nil {
@@ -286,6 +308,18 @@ func marshalAll(msgs []proto.Message) ([][]byte, error) {
 		})
 	}
 	return parts, g.Wait()
+}
+
+// appendJSON writes the messages that make up most of envoy.json with
+// their codecs, when they can.
+func appendJSON(m proto.Message) ([]byte, bool) {
+	switch m := m.(type) {
+	case *routev3.Route:
+		return appendRouteJSON(nil, m)
+	case *clusterv3.Cluster:
+		return appendClusterJSON(nil, m)
+	}
+	return nil, false
 }
 
 // BootstrapJSON is bootstrap-ads.json.

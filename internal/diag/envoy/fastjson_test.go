@@ -3,7 +3,9 @@ package envoy
 import (
 	"testing"
 
+	clusterv3 "github.com/envoyproxy/go-control-plane/envoy/config/cluster/v3"
 	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
+	endpointv3 "github.com/envoyproxy/go-control-plane/envoy/config/endpoint/v3"
 	routev3 "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
 	matcherv3 "github.com/envoyproxy/go-control-plane/envoy/type/matcher/v3"
 	typev3 "github.com/envoyproxy/go-control-plane/envoy/type/v3"
@@ -154,5 +156,58 @@ func TestRouteCodecRefusesWhatItDoesNotCover(t *testing.T) {
 				t.Errorf("codec wrote %s", got)
 			}
 		})
+	}
+}
+
+// The same for clusters.
+func TestClusterCodecEqualsProtojson(t *testing.T) {
+	clusters := map[string]*clusterv3.Cluster{
+		"dns": {
+			Name: "cluster_a", AltStatName: "a",
+			ClusterDiscoveryType: &clusterv3.Cluster_Type{Type: clusterv3.Cluster_STRICT_DNS},
+			ConnectTimeout:       durationpb.New(3e9),
+			LbPolicy:             clusterv3.Cluster_LEAST_REQUEST,
+			LoadAssignment: &endpointv3.ClusterLoadAssignment{ClusterName: "cluster_a", Endpoints: []*endpointv3.LocalityLbEndpoints{{
+				LbEndpoints: []*endpointv3.LbEndpoint{lbEndpoint("a.default", 8080), {HostIdentifier: &endpointv3.LbEndpoint_Endpoint{Endpoint: &endpointv3.Endpoint{
+					Address: &corev3.Address{Address: &corev3.Address_SocketAddress{SocketAddress: &corev3.SocketAddress{Address: "b", Protocol: corev3.SocketAddress_UDP, PortSpecifier: &corev3.SocketAddress_NamedPort{NamedPort: "http"}}}},
+				}}}},
+			}}},
+			Http2ProtocolOptions:      &corev3.Http2ProtocolOptions{},
+			CommonHttpProtocolOptions: &corev3.HttpProtocolOptions{IdleTimeout: durationpb.New(1e9), MaxConnectionDuration: &durationpb.Duration{Nanos: 5e6}},
+			DnsLookupFamily:           clusterv3.Cluster_V4_ONLY,
+			RespectDnsTtl:             true,
+			UpstreamConnectionOptions: &clusterv3.UpstreamConnectionOptions{TcpKeepalive: &corev3.TcpKeepalive{
+				KeepaliveProbes: wrapperspb.UInt32(3), KeepaliveTime: wrapperspb.UInt32(0), KeepaliveInterval: wrapperspb.UInt32(10),
+			}},
+		},
+		"eds": {
+			Name:                 "cluster_b",
+			ClusterDiscoveryType: &clusterv3.Cluster_Type{Type: clusterv3.Cluster_EDS},
+			EdsClusterConfig: &clusterv3.Cluster_EdsClusterConfig{
+				EdsConfig:   &corev3.ConfigSource{ConfigSourceSpecifier: &corev3.ConfigSource_Ads{Ads: &corev3.AggregatedConfigSource{}}, ResourceApiVersion: corev3.ApiVersion_V3},
+				ServiceName: "k8s/default/b/80",
+			},
+			UpstreamConnectionOptions: &clusterv3.UpstreamConnectionOptions{},
+		},
+		"empty": {},
+	}
+	for name, c := range clusters {
+		t.Run(name, func(t *testing.T) {
+			want, err := marshal(c, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, ok := appendClusterJSON(nil, c)
+			if !ok {
+				t.Fatal("the codec refused a cluster it covers")
+			}
+			if string(got)+"\n" != string(want) {
+				t.Errorf("codec:\n%s\nprotojson:\n%s", got, want)
+			}
+		})
+	}
+	tlsCluster := &clusterv3.Cluster{Name: "tls", TransportSocket: &corev3.TransportSocket{Name: "envoy.transport_sockets.tls"}}
+	if got, ok := appendClusterJSON(nil, tlsCluster); ok {
+		t.Errorf("codec wrote a transport socket it does not cover: %s", got)
 	}
 }
