@@ -19,13 +19,21 @@ type Output struct {
 	IR     *ir.IR
 	Config *envoy.Config
 
-	// The files diagd writes, by name.
+	// The files Envoy and ambex read, by name. The diagnostics files
+	// (IRJSON, AConfJSON) are made on demand: a reconfiguration need not
+	// wait for them.
 	BootstrapJSON  []byte // bootstrap-ads.json
 	EnvoyJSON      []byte // envoy/envoy.json
 	ClusterMapJSON []byte // clustermap.json
-	IRJSON         []byte // snapshots/ir.json
-	AConfJSON      []byte // snapshots/aconf.json
 }
+
+// IRJSON is snapshots/ir.json: the IR, compact (it is large, and read by
+// tools).
+func (o *Output) IRJSON() ([]byte, error) { return marshalCompact(o.IR) }
+
+// AConfJSON is snapshots/aconf.json: every source resource with its
+// errors and notices.
+func (o *Output) AConfJSON() ([]byte, error) { return marshalIndent(aconf(o.IR)) }
 
 // TranslateOptions configure a translation.
 type TranslateOptions struct {
@@ -41,8 +49,6 @@ func Translate(snap *snapshot.Snapshot, opts TranslateOptions) (*Output, error) 
 	x := ir.Build(snap, opts.IR)
 	out := &Output{IR: x}
 	if len(x.Unsafe) > 0 {
-		out.IRJSON, _ = marshalCompact(x)
-		out.AConfJSON, _ = marshalIndent(aconf(x))
 		return out, fmt.Errorf("refusing to generate a configuration: %s", strings.Join(x.Unsafe, "; "))
 	}
 	cfg, err := envoy.Build(x, opts.Envoy)
@@ -63,13 +69,6 @@ func Translate(snap *snapshot.Snapshot, opts TranslateOptions) (*Output, error) 
 		return err
 	})
 	g.Go(func() (err error) {
-		// ir.json is large and read by tools: compact.
-		if out.IRJSON, err = marshalCompact(x); err != nil {
-			return err
-		}
-		if out.AConfJSON, err = marshalIndent(aconf(x)); err != nil {
-			return err
-		}
 		if out.BootstrapJSON, err = cfg.BootstrapJSON(); err != nil {
 			return err
 		}
@@ -78,7 +77,7 @@ func Translate(snap *snapshot.Snapshot, opts TranslateOptions) (*Output, error) 
 	})
 	if err := g.Wait(); err != nil {
 		// Nothing of an invalid configuration may be written.
-		return &Output{IR: x, IRJSON: out.IRJSON, AConfJSON: out.AConfJSON}, err
+		return &Output{IR: x}, err
 	}
 	out.Config = cfg
 	return out, nil
@@ -156,12 +155,20 @@ func (o *Output) WriteFiles(dir, secretDir string) error {
 			return err
 		}
 	}
+	irJSON, err := o.IRJSON()
+	if err != nil {
+		return err
+	}
+	aconfJSON, err := o.AConfJSON()
+	if err != nil {
+		return err
+	}
 	files := map[string][]byte{
 		"bootstrap-ads.json":   o.BootstrapJSON,
 		"clustermap.json":      o.ClusterMapJSON,
 		"envoy/envoy.json":     o.EnvoyJSON,
-		"snapshots/ir.json":    o.IRJSON,
-		"snapshots/aconf.json": o.AConfJSON,
+		"snapshots/ir.json":    irJSON,
+		"snapshots/aconf.json": aconfJSON,
 	}
 	for name, data := range files {
 		if data == nil {

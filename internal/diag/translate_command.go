@@ -74,7 +74,11 @@ resource has an error).`,
 					return err
 				}
 			case showIR:
-				cmd.OutOrStdout().Write(out.IRJSON)
+				b, err := out.IRJSON()
+				if err != nil {
+					return err
+				}
+				cmd.OutOrStdout().Write(b)
 			default:
 				cmd.OutOrStdout().Write(out.EnvoyJSON)
 			}

@@ -48,7 +48,12 @@ func TestGolden(t *testing.T) {
 		t.Run(d.Name(), func(t *testing.T) {
 			out := translateDir(t, d.Name())
 			again := translateDir(t, d.Name())
-			if string(out.EnvoyJSON) != string(again.EnvoyJSON) || string(out.IRJSON) != string(again.IRJSON) {
+			irA, errA := out.IRJSON()
+			irB, errB := again.IRJSON()
+			if errA != nil || errB != nil {
+				t.Fatal(errA, errB)
+			}
+			if string(out.EnvoyJSON) != string(again.EnvoyJSON) || string(irA) != string(irB) {
 				t.Fatal("the same input translated to different bytes")
 			}
 			errs, err := marshalIndent(map[string]any{"errors": out.IR.Diagnostics.Errors, "notices": out.IR.Diagnostics.Notices})
@@ -325,7 +330,7 @@ spec: {auth_service: "auth:3000", proto: http}
 	if out.EnvoyJSON != nil || out.Config != nil {
 		t.Error("no configuration may come out of a refused translation")
 	}
-	if !strings.Contains(string(out.AConfJSON), "AuthService/auth.default") {
+	if a, err := out.AConfJSON(); err != nil || !strings.Contains(string(a), "AuthService/auth.default") {
 		t.Error("the diagnostics should still say why")
 	}
 }
