@@ -106,23 +106,30 @@ func aconf(x *ir.IR) any {
 }
 
 // clusterMap says, per Envoy cluster, where its endpoints come from.
-func clusterMap(x *ir.IR) map[string]map[string]any {
-	out := map[string]map[string]any{}
+func clusterMap(x *ir.IR) map[string]clusterSource {
+	out := make(map[string]clusterSource, len(x.Clusters))
 	for _, c := range x.Clusters {
-		entry := map[string]any{"kind": c.ResolverKind, "service": c.Service}
+		entry := clusterSource{Kind: c.ResolverKind, Service: c.Service, EndpointPath: c.EDSName}
 		switch c.ResolverKind {
 		case "ConsulResolver":
-			entry["datacenter"] = c.Datacenter
+			entry.Datacenter = &c.Datacenter
 		default:
-			entry["namespace"] = c.Namespace
-			entry["port"] = c.Port
-		}
-		if c.EDSName != "" {
-			entry["endpoint_path"] = c.EDSName
+			entry.Namespace, entry.Port = &c.Namespace, &c.Port
 		}
 		out[c.EnvoyName] = entry
 	}
 	return out
+}
+
+// clusterSource is one clustermap.json entry; its fields are in key
+// order, as a map's would be.
+type clusterSource struct {
+	Datacenter   *string `json:"datacenter,omitempty"`
+	EndpointPath string  `json:"endpoint_path,omitempty"`
+	Kind         string  `json:"kind"`
+	Namespace    *string `json:"namespace,omitempty"`
+	Port         *int    `json:"port,omitempty"`
+	Service      string  `json:"service"`
 }
 
 func marshalCompact(v any) ([]byte, error) {
