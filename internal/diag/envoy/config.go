@@ -88,6 +88,13 @@ func (c *Config) EnvoyJSON() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	for i, p := range t.pieces {
+		if p.anyOf != "" {
+			if parts[i], err = filterJSON(p.anyOf, p.msg, parts[i]); err != nil {
+				return nil, err
+			}
+		}
+	}
 	size := 64
 	sizes := make([]int, len(parts))
 	for _, p := range listeners {
@@ -143,6 +150,9 @@ type template struct {
 type piece struct {
 	msg   proto.Message
 	holes []hole
+	// anyOf, when set, is the name of a network filter whose typed
+	// config msg is: the piece is that filter.
+	anyOf string
 }
 
 type hole struct {
@@ -190,6 +200,7 @@ func (t *template) chain(fc *listenerv3.FilterChain) int {
 		// The connection manager without routes, each route replaced by
 		// a stand-in (the skeleton's virtual hosts are its own copies).
 		skeletonHCM := withoutRoutes(hcm)
+		var routeHoles []hole
 		for i, vh := range hcm.GetRouteConfig().GetVirtualHosts() {
 			if len(vh.GetRoutes()) == 0 {
 				continue
@@ -207,19 +218,53 @@ func (t *template) chain(fc *listenerv3.FilterChain) int {
 			name, standIn := t.standIn()
 			v := skeletonHCM.GetRouteConfig().GetVirtualHosts()[i]
 			v.Routes = []*routev3.Route{{Name: name}}
-			holes = append(holes, hole{standIn, routes})
+			routeHoles = append(routeHoles, hole{standIn, routes})
 		}
-		packed, err := anypb.New(skeletonHCM)
-		if err != nil {
-			t.err = err
+		// The filter is written around the connection manager's own
+		// JSON, as protojson writes an Any: packing the skeleton only for
+		// protojson to unpack it again costs more than the rest.
+		if rest := filterWithout(f); proto.Size(rest) != 0 {
+			t.err = fmt.Errorf("envoy.json: filter %s has fields the assembler does not place", f.GetName())
 			return 0
 		}
-		filter := &listenerv3.Filter{}
-		shallowCopy(filter, f, "typed_config")
-		filter.ConfigType = &listenerv3.Filter_TypedConfig{TypedConfig: packed}
-		skeleton.Filters = append(skeleton.Filters, filter)
+		hcmPiece := t.add(skeletonHCM, routeHoles)
+		t.pieces[hcmPiece].anyOf = f.GetName()
+		name, standIn := t.standIn()
+		skeleton.Filters = append(skeleton.Filters, &listenerv3.Filter{Name: name})
+		holes = append(holes, hole{standIn, []int{hcmPiece}})
 	}
 	return t.add(skeleton, holes)
+}
+
+// filterWithout is f without its name and typed config.
+func filterWithout(f *listenerv3.Filter) *listenerv3.Filter {
+	rest := &listenerv3.Filter{}
+	shallowCopy(rest, f, "typed_config")
+	rest.Name = ""
+	return rest
+}
+
+// filterJSON is a network filter named name whose typed config is msg,
+// given msg's JSON: {"name":..,"typed_config":{"@type":..,<msg's fields>}}.
+func filterJSON(name string, msg proto.Message, body []byte) ([]byte, error) {
+	w := jsonWriter{buf: make([]byte, 0, len(body)+len(name)+128)}
+	w.buf = append(w.buf, '{')
+	w.key("name")
+	ok := w.str(name)
+	w.key("typed_config")
+	w.buf = append(w.buf, '{')
+	w.comma = false
+	w.key("@type")
+	ok = ok && w.str("type.googleapis.com/"+string(msg.ProtoReflect().Descriptor().FullName()))
+	if !ok || len(body) < 2 || body[0] != '{' {
+		return nil, fmt.Errorf("envoy.json: cannot write filter %q", name)
+	}
+	if len(body) > 2 {
+		w.buf = append(w.buf, ',')
+	}
+	w.buf = append(w.buf, body[1:]...)
+	w.buf = append(w.buf, '}')
+	return w.buf, nil
 }
 
 // size is the length of piece i's JSON once expanded, so that envoy.json
@@ -290,15 +335,22 @@ func marshalAll(msgs []proto.Message) ([][]byte, error) {
 	)
 	for range runtime.GOMAXPROCS(0) {
 		g.Go(func() error {
+			// Each worker appends its pieces to one buffer; a part is a
+			// window on it (growing the buffer leaves earlier windows on
+			// the old array, which is never written again).
+			buf := make([]byte, 0, 256<<10)
 			for {
 				i := int(next.Add(1) - 1)
 				if i >= len(msgs) {
 					return nil
 				}
-				if b, ok := appendJSON(msgs[i]); ok {
-					parts[i] = b
+				start := len(buf)
+				var ok bool
+				if buf, ok = appendJSON(buf, msgs[i]); ok {
+					parts[i] = buf[start:len(buf):len(buf)]
 					continue
 				}
+				buf = buf[:start]
 				b, err := marshal(msgs[i], false)
 				if err != nil {
 					return err
@@ -312,14 +364,14 @@ func marshalAll(msgs []proto.Message) ([][]byte, error) {
 
 // appendJSON writes the messages that make up most of envoy.json with
 // their codecs, when they can.
-func appendJSON(m proto.Message) ([]byte, bool) {
+func appendJSON(buf []byte, m proto.Message) ([]byte, bool) {
 	switch m := m.(type) {
 	case *routev3.Route:
-		return appendRouteJSON(nil, m)
+		return appendRouteJSON(buf, m)
 	case *clusterv3.Cluster:
-		return appendClusterJSON(nil, m)
+		return appendClusterJSON(buf, m)
 	}
-	return nil, false
+	return buf, false
 }
 
 // BootstrapJSON is bootstrap-ads.json.

@@ -2,8 +2,11 @@ package envoy
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	accesslogv3 "github.com/envoyproxy/go-control-plane/envoy/config/accesslog/v3"
@@ -59,9 +62,10 @@ func Build(x *ir.IR, opts Options) (*Config, error) {
 	if opts.SecretDir == "" {
 		opts.SecretDir = "/ambassador/snapshots"
 	}
-	t := &translator{ir: x, opts: opts, routes: map[*ir.Group][]*routev3.Route{}, variantCache: map[variantKey][]*routev3.Route{}, decoded: map[*anypb.Any]proto.Message{}}
+	t := &translator{ir: x, opts: opts, decoded: map[*anypb.Any]proto.Message{}}
 	c := &Config{Bootstrap: bootstrap(x.Identity.NodeName), decoded: t.decoded}
 	defer func() { c.unpacked = t.unpacked }()
+	t.buildAllRoutes()
 	for _, l := range x.Listeners {
 		if el := t.listener(l); el != nil {
 			c.Listeners = append(c.Listeners, el)
@@ -81,8 +85,10 @@ type translator struct {
 	ir           *ir.IR
 	opts         Options
 	err          error
-	routes       map[*ir.Group][]*routev3.Route
-	variantCache map[variantKey][]*routev3.Route
+	// shown[group index][kind index] are the routes of a group as one
+	// kind of virtual host shows them (see buildAllRoutes).
+	shown [][][]*routev3.Route
+	kinds map[vhostKind]int
 	// decoded remembers what each Any holds (see Config.decoded).
 	decoded map[*anypb.Any]proto.Message
 	// unpacked are the Anys left for Config.Pack.
@@ -260,9 +266,10 @@ func (t *translator) virtualHosts(l *ir.Listener, hosts []*ir.Host) []*routev3.V
 	var out []*routev3.VirtualHost
 	for _, h := range hosts {
 		vh := &routev3.VirtualHost{Name: l.Name + "-" + h.Hostname, Domains: []string{h.Hostname}}
-		for _, g := range t.ir.Groups {
-			for _, r := range t.groupRoutes(g, h) {
-				vh.Routes = append(vh.Routes, t.variants(r, l.SecurityModel, h.InsecureAction)...)
+		kind := t.kinds[vhostKind{l.SecurityModel, h.InsecureAction}]
+		for i, g := range t.ir.Groups {
+			if h.ServesMapping(g.First()) {
+				vh.Routes = append(vh.Routes, t.shown[i][kind]...)
 			}
 		}
 		out = append(out, vh)
@@ -270,23 +277,10 @@ func (t *translator) virtualHosts(l *ir.Listener, hosts []*ir.Host) []*routev3.V
 	return out
 }
 
-// variantKey identifies the variants of one route.
-type variantKey struct {
-	route                         *routev3.Route
+// vhostKind is what decides how a virtual host shows a route: its
+// listener's security model and its Host's insecure action.
+type vhostKind struct {
 	securityModel, insecureAction string
-}
-
-// variants are made once per route, security model and insecure action:
-// every virtual host that shows a route shows the same variant messages,
-// which keeps memory down and lets envoy.json marshal each only once.
-func (t *translator) variants(r *routev3.Route, securityModel, insecureAction string) []*routev3.Route {
-	key := variantKey{r, securityModel, insecureAction}
-	if v, ok := t.variantCache[key]; ok {
-		return v
-	}
-	v := variants(r, securityModel, insecureAction)
-	t.variantCache[key] = v
-	return v
 }
 
 // variants turns a route into what a listener's security model and a
@@ -352,22 +346,54 @@ func withHeader(m *routev3.RouteMatch, h *routev3.HeaderMatcher) *routev3.RouteM
 	}
 }
 
-// groupRoutes are a group's routes for one Host: one per Mapping (canary
-// thresholds in runtime_fraction), or the redirect.
-func (t *translator) groupRoutes(g *ir.Group, h *ir.Host) []*routev3.Route {
-	if !h.ServesMapping(g.First()) {
-		return nil
+// buildAllRoutes builds every group's routes, as each kind of virtual
+// host in the configuration shows them, up front and on every core: they
+// are most of the work, and independent of each other. Every virtual
+// host of a kind then shares the same route messages, which keeps memory
+// down and lets envoy.json marshal each only once.
+func (t *translator) buildAllRoutes() {
+	t.kinds = map[vhostKind]int{}
+	var kinds []vhostKind
+	for _, l := range t.ir.Listeners {
+		for _, h := range t.hostsFor(l) {
+			k := vhostKind{l.SecurityModel, h.InsecureAction}
+			if _, ok := t.kinds[k]; !ok {
+				t.kinds[k] = len(kinds)
+				kinds = append(kinds, k)
+			}
+		}
 	}
-	if routes, ok := t.routes[g]; ok {
-		return routes
+	groups := t.ir.Groups
+	t.shown = make([][][]*routev3.Route, len(groups))
+	var (
+		wg   sync.WaitGroup
+		next atomic.Int64
+	)
+	const batch = 64
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for {
+				from := int(next.Add(batch)) - batch
+				if from >= len(groups) {
+					return
+				}
+				for i := from; i < min(from+batch, len(groups)); i++ {
+					routes := t.buildGroupRoutes(groups[i])
+					t.shown[i] = make([][]*routev3.Route, len(kinds))
+					for k, kind := range kinds {
+						for _, r := range routes {
+							t.shown[i][k] = append(t.shown[i][k], variants(r, kind.securityModel, kind.insecureAction)...)
+						}
+					}
+				}
+			}
+		})
 	}
-	routes := t.buildGroupRoutes(g)
-	t.routes[g] = routes
-	return routes
+	wg.Wait()
 }
 
-// buildGroupRoutes builds a group's routes once; every virtual host that
-// serves the group shares them.
+// buildGroupRoutes builds a group's routes: one per Mapping (canary
+// thresholds in runtime_fraction), or the redirect.
 func (t *translator) buildGroupRoutes(g *ir.Group) []*routev3.Route {
 	if g.Redirect != nil {
 		return []*routev3.Route{t.redirectRoute(g.Redirect)}
