@@ -82,9 +82,9 @@ func Build(x *ir.IR, opts Options) (*Config, error) {
 }
 
 type translator struct {
-	ir           *ir.IR
-	opts         Options
-	err          error
+	ir   *ir.IR
+	opts Options
+	err  error
 	// shown[group index][kind index] are the routes of a group as one
 	// kind of virtual host shows them (see buildAllRoutes).
 	shown [][][]*routev3.Route
