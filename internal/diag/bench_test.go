@@ -80,7 +80,7 @@ func generatedSnapshot(n int) *snapshot.Snapshot {
 
 // BenchmarkTranslate measures a whole reconfiguration: snapshot to IR to
 // validated Envoy configuration, serialized (envoy.json, bootstrap,
-// clustermap, ir.json, aconf.json).
+// clustermap): everything before ambex can be told.
 func BenchmarkTranslate(b *testing.B) {
 	for _, n := range []int{100, 1000, 10000} {
 		b.Run(fmt.Sprintf("mappings=%d", n), func(b *testing.B) {
@@ -97,6 +97,33 @@ func BenchmarkTranslate(b *testing.B) {
 				size = len(out.EnvoyJSON)
 			}
 			b.ReportMetric(float64(size), "envoy.json-bytes")
+		})
+	}
+}
+
+// BenchmarkDiagnosticsJSON measures the diagnostics files diagd writes
+// after a reconfiguration (ir.json, aconf.json).
+func BenchmarkDiagnosticsJSON(b *testing.B) {
+	for _, n := range []int{100, 1000, 10000} {
+		b.Run(fmt.Sprintf("mappings=%d", n), func(b *testing.B) {
+			out, err := Translate(generatedSnapshot(n), TranslateOptions{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			var size int
+			for b.Loop() {
+				irJSON, err := out.IRJSON()
+				if err != nil {
+					b.Fatal(err)
+				}
+				aconfJSON, err := out.AConfJSON()
+				if err != nil {
+					b.Fatal(err)
+				}
+				size = len(irJSON) + len(aconfJSON)
+			}
+			b.ReportMetric(float64(size), "bytes")
 		})
 	}
 }

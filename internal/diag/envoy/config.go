@@ -335,14 +335,21 @@ func marshalAll(msgs []proto.Message) ([][]byte, error) {
 	)
 	for range runtime.GOMAXPROCS(0) {
 		g.Go(func() error {
-			// Each worker appends its pieces to one buffer; a part is a
-			// window on it (growing the buffer leaves earlier windows on
-			// the old array, which is never written again).
-			buf := make([]byte, 0, 256<<10)
+			// Each worker appends its pieces to a chunk of memory; a
+			// part is a window on it. A new chunk, twice the last up to a
+			// megabyte, is started when little room is left: never the
+			// old one grown, and copied.
+			const room = 16 << 10
+			chunk := 64 << 10
+			var buf []byte
 			for {
 				i := int(next.Add(1) - 1)
 				if i >= len(msgs) {
 					return nil
+				}
+				if cap(buf)-len(buf) < room {
+					buf = make([]byte, 0, chunk)
+					chunk = min(2*chunk, 1<<20)
 				}
 				start := len(buf)
 				var ok bool
