@@ -81,11 +81,15 @@ func TestVersion(t *testing.T) {
 // pretending to work.
 func TestDispatchReachesEachCommand(t *testing.T) {
 	// What each command does with no arguments: the unfinished ones say
-	// so; translate needs a path.
+	// so; translate needs a path; diagd, given a port it cannot have,
+	// says why it cannot serve.
 	want := map[string]struct {
 		code int
 		text string
-	}{"translate": {cli.ExitUsage, "requires at least 1 arg"}}
+	}{
+		"translate": {cli.ExitUsage, "requires at least 1 arg"},
+		"diagd":     {cli.ExitFailure, "invalid port"},
+	}
 	for _, c := range commands {
 		w, ok := want[c.name]
 		if !ok {
@@ -93,8 +97,11 @@ func TestDispatchReachesEachCommand(t *testing.T) {
 		}
 		for _, argv := range [][]string{{"/usr/bin/" + c.name}, {"busy", c.name}, {"busyambassador", c.name}} {
 			args := argv
-			if c.name == "kubestatus" {
+			switch c.name {
+			case "kubestatus":
 				args = append(args, "Service")
+			case "diagd":
+				args = append(args, "--port", "-1")
 			}
 			t.Run(strings.Join(args, " "), func(t *testing.T) {
 				code, _, errOut := runBusy(t, args...)

@@ -3,7 +3,6 @@ package diag
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -153,14 +152,8 @@ func marshalIndent(v any) ([]byte, error) {
 // snapshots/{ir,aconf}.json, plus the TLS certificates Envoy reads under
 // secretDir (where the configuration says they are).
 func (o *Output) WriteFiles(dir, secretDir string) error {
-	for _, s := range o.IR.Secrets {
-		cert, key := s.Paths(secretDir)
-		if err := writeFile(cert, s.Cert, 0o600); err != nil {
-			return err
-		}
-		if err := writeFile(key, s.Key, 0o600); err != nil {
-			return err
-		}
+	if err := o.WriteSecrets(secretDir); err != nil {
+		return err
 	}
 	irJSON, err := o.IRJSON()
 	if err != nil {
@@ -188,34 +181,18 @@ func (o *Output) WriteFiles(dir, secretDir string) error {
 	return nil
 }
 
-// writeFile replaces path atomically: readers see the old file or the new
-// one, never a part.
-func writeFile(path string, data []byte, mode os.FileMode) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(mode); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
+// WriteSecrets writes the TLS certificates and keys the configuration
+// names, where it names them (under secretDir). Their names hold their
+// content's hash, so unchanged ones are left alone.
+func (o *Output) WriteSecrets(secretDir string) error {
+	for _, s := range o.IR.Secrets {
+		cert, key := s.Paths(secretDir)
+		if _, err := writeIfChanged(cert, s.Cert, 0o600); err != nil {
+			return err
+		}
+		if _, err := writeIfChanged(key, s.Key, 0o600); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -1,0 +1,95 @@
+package diag
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// BenchmarkReconfigureSoak is 1,000 reconfigurations of a 1,000-Mapping
+// configuration by one diagd Reconfigurer: fetch, translate, write the
+// files, rotate the snapshots. Emissary's users lose pods to memory that
+// grows with every reconfiguration; here the heap and the RSS after the
+// last must be within 20% of what they were after the 10th.
+func BenchmarkReconfigureSoak(b *testing.B) {
+	const rounds, settle = 1000, 10
+	// Two snapshots that differ, so that every round changes something.
+	var bodies [2][]byte
+	for i := range bodies {
+		snap := generatedSnapshot(1000)
+		snap.Kubernetes.Mappings[0].Spec.Prefix = fmt.Sprintf("/soak/%d/", i)
+		body, err := json.Marshal(snap)
+		if err != nil {
+			b.Fatal(err)
+		}
+		bodies[i] = body
+	}
+	for b.Loop() {
+		base := b.TempDir()
+		round := 0
+		r := NewReconfigurer(ReconfigurerConfig{
+			Paths:         PathsFromEnv(func(k string) string { return map[string]string{"AMBASSADOR_CONFIG_BASE_DIR": base}[k] }),
+			Translate:     TranslateOptions{},
+			SnapshotCount: 4,
+			Fetch: func(context.Context, string) ([]byte, error) {
+				return bodies[round%2], nil
+			},
+		})
+		var heapSettled, rssSettled uint64
+		for round = 0; round < rounds; round++ {
+			r.reconfigure(context.Background(), Source{URL: "soak"})
+			if a := r.current.Load().status.LastAttempt; a == nil || !a.OK {
+				b.Fatalf("round %d failed: %+v", round, a)
+			}
+			if round+1 == settle {
+				heapSettled, rssSettled = heapAfterGC(), rss(b)
+			}
+		}
+		heapEnd, rssEnd := heapAfterGC(), rss(b)
+		b.ReportMetric(float64(heapSettled)/(1<<20), "heap-MB-after-10")
+		b.ReportMetric(float64(heapEnd)/(1<<20), "heap-MB-after-1000")
+		b.ReportMetric(float64(rssSettled)/(1<<20), "RSS-MB-after-10")
+		b.ReportMetric(float64(rssEnd)/(1<<20), "RSS-MB-after-1000")
+		if float64(heapEnd) > 1.2*float64(heapSettled) {
+			b.Errorf("heap grew from %d to %d bytes over %d reconfigurations", heapSettled, heapEnd, rounds)
+		}
+		if float64(rssEnd) > 1.2*float64(rssSettled) {
+			b.Errorf("RSS grew from %d to %d bytes over %d reconfigurations", rssSettled, rssEnd, rounds)
+		}
+	}
+}
+
+func heapAfterGC() uint64 {
+	runtime.GC()
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
+// rss is the process's resident set size, from /proc.
+func rss(b *testing.B) uint64 {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		b.Skip("no /proc/self/status here to read the RSS from")
+	}
+	defer f.Close()
+	s := bufio.NewScanner(f)
+	for s.Scan() {
+		if rest, ok := strings.CutPrefix(s.Text(), "VmRSS:"); ok {
+			kb, err := strconv.ParseUint(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			if err != nil {
+				b.Fatal(err)
+			}
+			return kb << 10
+		}
+	}
+	b.Fatal("no VmRSS in /proc/self/status")
+	return 0
+}
