@@ -55,11 +55,13 @@ check-generated: generate
 		git status --porcelain >&2; git diff --stat >&2; exit 1; \
 	fi
 
-## tools: build kube-apiserver, etcd and consul into $(TOOLS_DIR) (once).
+## tools: build kube-apiserver, etcd and consul into $(TOOLS_DIR) (once);
+## install a headless Chromium for the UI test where the system allows.
 tools:
 	@grep -v '^\s*\(#\|$$\)' hack/tool-versions | while read -r name version; do \
 		hack/build-tool.sh "$$name" "$$version" "$(TOOLS_DIR)/$$name-$$version" || exit 1; \
 	done
+	@hack/install-chromium.sh
 
 ## lint: formatting and vet.
 lint:

@@ -76,7 +76,7 @@ func rotateSnapshots(dir string, count int) error {
 }
 
 // writeFile replaces path atomically: readers see the old file or the new
-// one, never a part. The data is on disk before the rename.
+// one, never a part, and after a crash the same.
 func writeFile(path string, data []byte, mode os.FileMode) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err
@@ -103,6 +103,11 @@ func writeFile(path string, data []byte, mode os.FileMode) error {
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	// The rename itself is on disk once the directory is.
+	if dir, err := os.Open(filepath.Dir(path)); err == nil {
+		dir.Sync()
+		dir.Close()
 	}
 	return nil
 }
