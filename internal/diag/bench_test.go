@@ -5,78 +5,13 @@ import (
 	"runtime"
 	"testing"
 
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-
 	"github.com/emissary-go/emissary/internal/api/getambassador.io/v3alpha1"
+	"github.com/emissary-go/emissary/internal/diag/diagtest"
 	"github.com/emissary-go/emissary/internal/snapshot"
 )
 
-// generatedSnapshot is a realistic installation with n Mappings: two
-// Listeners (8080 cleartext, 8443 TLS, both XFP), ten TLS Hosts with their
-// Secrets, a Service per Mapping across twenty namespaces, and Mappings
-// with headers, rewrites and canaries sprinkled in.
-func generatedSnapshot(n int) *snapshot.Snapshot {
-	k := &snapshot.Kubernetes{}
-	for i, port := range []int32{8080, 8443} {
-		protocol := v3alpha1.ProtocolType("HTTP")
-		if i == 1 {
-			protocol = "HTTPS"
-		}
-		k.Listeners = append(k.Listeners, &v3alpha1.Listener{
-			ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprintf("listener-%d", port), Namespace: "default"},
-			Spec: v3alpha1.ListenerSpec{Port: port, Protocol: protocol, SecurityModel: "XFP",
-				HostBinding: v3alpha1.HostBinding{Namespace: &v3alpha1.NamespaceBinding{From: "ALL"}}},
-		})
-	}
-	const hosts = 10
-	for h := 0; h < hosts; h++ {
-		name := fmt.Sprintf("host-%d", h)
-		k.Secrets = append(k.Secrets, &corev1.Secret{
-			ObjectMeta: metav1.ObjectMeta{Name: name + "-cert", Namespace: "default"},
-			Type:       corev1.SecretTypeTLS,
-			Data:       map[string][]byte{"tls.crt": []byte("cert-" + name), "tls.key": []byte("key-" + name)},
-		})
-		k.Hosts = append(k.Hosts, &v3alpha1.Host{
-			ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "default"},
-			Spec: v3alpha1.HostSpec{Hostname: name + ".example.com",
-				TLSSecret: &corev1.SecretReference{Name: name + "-cert"}},
-		})
-	}
-	for i := 0; i < n; i++ {
-		ns := fmt.Sprintf("team-%d", i%20)
-		svc := fmt.Sprintf("svc-%d", i)
-		k.Services = append(k.Services, &corev1.Service{
-			ObjectMeta: metav1.ObjectMeta{Name: svc, Namespace: ns},
-			Spec:       corev1.ServiceSpec{Ports: []corev1.ServicePort{{Port: 8080}}},
-		})
-		m := &v3alpha1.Mapping{
-			ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprintf("mapping-%d", i), Namespace: ns},
-			Spec: v3alpha1.MappingSpec{
-				Hostname: fmt.Sprintf("host-%d.example.com", i%hosts),
-				Prefix:   fmt.Sprintf("/api/%d/", i),
-				Service:  svc + ":8080",
-			},
-		}
-		if i%10 == 0 {
-			m.Spec.Headers = map[string]string{"x-tenant": fmt.Sprintf("tenant-%d", i)}
-		}
-		if i%7 == 0 {
-			rewrite := fmt.Sprintf("/v2/%d/", i)
-			m.Spec.Rewrite = &rewrite
-		}
-		k.Mappings = append(k.Mappings, m)
-		if i%5 == 0 {
-			canary := m.DeepCopy()
-			canary.Name += "-canary"
-			canary.Spec.Service = svc + "-canary:8080"
-			weight := 10
-			canary.Spec.Weight = &weight
-			k.Mappings = append(k.Mappings, canary)
-		}
-	}
-	return &snapshot.Snapshot{Kubernetes: k}
-}
+// generatedSnapshot is diagtest.Snapshot: the benchmarks' input.
+func generatedSnapshot(n int) *snapshot.Snapshot { return diagtest.Snapshot(n) }
 
 // BenchmarkTranslate measures a whole reconfiguration: snapshot to IR to
 // validated Envoy configuration, serialized (envoy.json, bootstrap,

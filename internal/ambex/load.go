@@ -1,0 +1,149 @@
+package ambex
+
+import (
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+
+	bootstrapv3 "github.com/envoyproxy/go-control-plane/envoy/config/bootstrap/v3"
+	clusterv3 "github.com/envoyproxy/go-control-plane/envoy/config/cluster/v3"
+	endpointv3 "github.com/envoyproxy/go-control-plane/envoy/config/endpoint/v3"
+	"google.golang.org/protobuf/encoding/protojson"
+
+	// The typed configs envoy.json may hold must be known to decode it.
+	_ "github.com/emissary-go/emissary/internal/diag/envoy"
+	"github.com/emissary-go/emissary/internal/xds"
+)
+
+// The files ambex reads from each directory it watches.
+const (
+	// ConfigFile is what diagd writes: a Bootstrap whose static
+	// resources are the configuration.
+	ConfigFile = "envoy.json"
+	// EndpointsFile is the endpoint fast path: ClusterLoadAssignments for
+	// EDS clusters, replaced on its own when only endpoints change.
+	EndpointsFile = "endpoints.json"
+)
+
+// Endpoints is endpoints.json: {"endpoints": [ClusterLoadAssignment,
+// ...]}, each in Envoy's JSON (proto field names), keyed by its
+// cluster_name (an EDS cluster's service_name).
+type Endpoints struct {
+	Assignments []*endpointv3.ClusterLoadAssignment
+}
+
+// ReadConfig reads the configuration from the first directory that has
+// envoy.json.
+func ReadConfig(dirs []string) (xds.Resources, error) {
+	for _, dir := range dirs {
+		data, err := os.ReadFile(filepath.Join(dir, ConfigFile))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return xds.Resources{}, err
+		}
+		return ParseConfig(data)
+	}
+	return xds.Resources{}, fmt.Errorf("no %s in %v yet", ConfigFile, dirs)
+}
+
+// ParseConfig reads envoy.json.
+func ParseConfig(data []byte) (xds.Resources, error) {
+	var b bootstrapv3.Bootstrap
+	if err := (protojson.UnmarshalOptions{}).Unmarshal(data, &b); err != nil {
+		return xds.Resources{}, fmt.Errorf("%s: %w", ConfigFile, err)
+	}
+	return xds.FromBootstrap(&b)
+}
+
+// ReadEndpoints reads endpoints.json from the first directory that has
+// one; none is no endpoints.
+func ReadEndpoints(dirs []string) ([]*endpointv3.ClusterLoadAssignment, error) {
+	for _, dir := range dirs {
+		data, err := os.ReadFile(filepath.Join(dir, EndpointsFile))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		return ParseEndpoints(data)
+	}
+	return nil, nil
+}
+
+// ParseEndpoints reads endpoints.json.
+func ParseEndpoints(data []byte) ([]*endpointv3.ClusterLoadAssignment, error) {
+	var doc struct {
+		Endpoints []json.RawMessage `json:"endpoints"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("%s: %w", EndpointsFile, err)
+	}
+	var out []*endpointv3.ClusterLoadAssignment
+	for i, raw := range doc.Endpoints {
+		cla := &endpointv3.ClusterLoadAssignment{}
+		if err := protojson.Unmarshal(raw, cla); err != nil {
+			return nil, fmt.Errorf("%s: endpoints[%d]: %w", EndpointsFile, i, err)
+		}
+		out = append(out, cla)
+	}
+	return out, nil
+}
+
+// MarshalEndpoints writes endpoints.json, sorted by cluster name.
+func MarshalEndpoints(assignments []*endpointv3.ClusterLoadAssignment) ([]byte, error) {
+	sorted := slices.Clone(assignments)
+	slices.SortFunc(sorted, func(a, b *endpointv3.ClusterLoadAssignment) int {
+		return cmp.Compare(a.GetClusterName(), b.GetClusterName())
+	})
+	doc := struct {
+		Endpoints []json.RawMessage `json:"endpoints"`
+	}{Endpoints: []json.RawMessage{}}
+	for _, cla := range sorted {
+		b, err := protojson.MarshalOptions{UseProtoNames: true}.Marshal(cla)
+		if err != nil {
+			return nil, err
+		}
+		doc.Endpoints = append(doc.Endpoints, b)
+	}
+	out, err := json.MarshalIndent(doc, "", "  ")
+	return append(out, '\n'), err
+}
+
+// withEndpoints gives every EDS cluster its assignment: the one given, or
+// an empty one (Envoy waits for an EDS cluster's endpoints before it
+// warms, and a snapshot must name them all to be consistent).
+func withEndpoints(clusters []*clusterv3.Cluster, given []*endpointv3.ClusterLoadAssignment) []*endpointv3.ClusterLoadAssignment {
+	byName := map[string]*endpointv3.ClusterLoadAssignment{}
+	for _, cla := range given {
+		byName[cla.GetClusterName()] = cla
+	}
+	var out []*endpointv3.ClusterLoadAssignment
+	seen := map[string]bool{}
+	for _, c := range clusters {
+		if c.GetType() != clusterv3.Cluster_EDS {
+			continue
+		}
+		name := c.GetEdsClusterConfig().GetServiceName()
+		if name == "" {
+			name = c.GetName()
+		}
+		if seen[name] {
+			continue
+		}
+		seen[name] = true
+		cla, ok := byName[name]
+		if !ok {
+			cla = &endpointv3.ClusterLoadAssignment{ClusterName: name}
+		}
+		out = append(out, cla)
+	}
+	return out
+}
