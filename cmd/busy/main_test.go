@@ -81,14 +81,15 @@ func TestVersion(t *testing.T) {
 // pretending to work.
 func TestDispatchReachesEachCommand(t *testing.T) {
 	// What each command does with no arguments: the unfinished ones say
-	// so; translate needs a path; diagd, given a port it cannot have,
-	// says why it cannot serve.
+	// so; translate needs a path; diagd and ambex, given a port they
+	// cannot have, say why they cannot serve.
 	want := map[string]struct {
 		code int
 		text string
 	}{
 		"translate": {cli.ExitUsage, "requires at least 1 arg"},
 		"diagd":     {cli.ExitFailure, "invalid port"},
+		"ambex":     {cli.ExitFailure, "invalid port"},
 	}
 	for _, c := range commands {
 		w, ok := want[c.name]
@@ -102,6 +103,8 @@ func TestDispatchReachesEachCommand(t *testing.T) {
 				args = append(args, "Service")
 			case "diagd":
 				args = append(args, "--port", "-1")
+			case "ambex":
+				args = append(args, "--ads-listen-address", "127.0.0.1:-1")
 			}
 			t.Run(strings.Join(args, " "), func(t *testing.T) {
 				code, _, errOut := runBusy(t, args...)
@@ -218,8 +221,8 @@ func TestBuiltBinary(t *testing.T) {
 	if err != nil || !strings.Contains(string(out), "--listen-address") || !strings.Contains(string(out), "127.0.0.1:9696") {
 		t.Errorf("watt --help through its link: %v\n%s", err, out)
 	}
-	err = exec.Command(filepath.Join(links, "ambex")).Run()
-	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != cli.ExitFailure {
-		t.Errorf("ambex through its link: %v, want exit status 1 (not implemented yet)", err)
+	out, err = exec.Command(filepath.Join(links, "ambex"), "--ads-listen-address", "127.0.0.1:-1").CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != cli.ExitFailure || !strings.Contains(string(out), "invalid port") {
+		t.Errorf("ambex through its link, on a port it cannot have: %v, want exit status 1 saying why\n%s", err, out)
 	}
 }

@@ -38,6 +38,7 @@ type Ambex struct {
 	// unchanged type is not sent again.
 	generation int
 	config     xds.Resources
+	hashes     *xds.TypeHashes
 	endpoints  []*endpointv3.ClusterLoadAssignment
 	versions   map[resource.Type]typeVersion
 	snapshot   *cachev3.Snapshot
@@ -71,6 +72,7 @@ func (a *Ambex) Reload(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	a.log.Debug("read the configuration", "file", config.From)
 	return a.apply(ctx, &config, endpoints)
 }
 
@@ -86,12 +88,12 @@ func (a *Ambex) ReloadEndpoints(ctx context.Context) error {
 
 // apply makes and serves a new snapshot from config (nil: the current
 // one) and endpoints.
-func (a *Ambex) apply(ctx context.Context, config *xds.Resources, endpoints []*endpointv3.ClusterLoadAssignment) error {
+func (a *Ambex) apply(ctx context.Context, config *Config, endpoints []*endpointv3.ClusterLoadAssignment) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	next := a.config
+	next, hashes := a.config, a.hashes
 	if config != nil {
-		next = *config
+		next, hashes = config.Resources, config.Hashes
 	}
 	if len(next.Listeners) == 0 && len(next.Clusters) == 0 {
 		return errors.New("no configuration loaded yet")
@@ -114,7 +116,7 @@ func (a *Ambex) apply(ctx context.Context, config *xds.Resources, endpoints []*e
 	versions := map[resource.Type]typeVersion{}
 	changed := []string{}
 	for typ, list := range byType {
-		h, err := hashResources(list)
+		h, err := typeHash(typ, list, hashes)
 		if err != nil {
 			return err
 		}
@@ -133,7 +135,7 @@ func (a *Ambex) apply(ctx context.Context, config *xds.Resources, endpoints []*e
 		a.log.Info("configuration unchanged", "generation", a.generation)
 		return nil
 	}
-	a.generation, a.config, a.endpoints, a.versions, a.snapshot = generation, next, endpoints, versions, snap
+	a.generation, a.config, a.hashes, a.endpoints, a.versions, a.snapshot = generation, next, hashes, endpoints, versions, snap
 	for _, node := range a.nodes() {
 		if err := a.cache.SetSnapshot(ctx, node, snap); err != nil {
 			return err
@@ -258,6 +260,22 @@ func routeClusters(r *routev3.Route) []string {
 		out = append(out, m.GetCluster())
 	}
 	return out
+}
+
+// typeHash is the hash of a type's resources: the binary form's when
+// there is one, else the encoded resources'.
+func typeHash(typ resource.Type, list []types.Resource, hashes *xds.TypeHashes) (uint64, error) {
+	if hashes != nil {
+		switch typ {
+		case resource.ListenerType:
+			return hashes.Listeners, nil
+		case resource.RouteType:
+			return hashes.Routes, nil
+		case resource.ClusterType:
+			return hashes.Clusters, nil
+		}
+	}
+	return hashResources(list)
 }
 
 // hashResources hashes a type's resources, in name order, so that an

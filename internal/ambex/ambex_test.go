@@ -63,14 +63,75 @@ spec: {hostname: "*", prefix: %q, service: %s}
 	return out
 }
 
-// writeConfig translates yaml and writes envoy.json into dir, as diagd does.
+// writeConfig translates yaml and writes envoy.json and envoy.pb into
+// dir, as diagd does.
 func writeConfig(t testing.TB, dir, yaml string) {
+	t.Helper()
+	out := translate(t, yaml)
+	pb, err := out.XDSBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, ambex.BinaryFile), pb)
+	writeFile(t, filepath.Join(dir, ambex.ConfigFile), out.EnvoyJSON)
+}
+
+func translate(t testing.TB, yaml string) *diag.Output {
 	t.Helper()
 	out, err := diag.Translate(snapshot.FromYAML("in.yaml", []byte(yaml), "default"), diag.TranslateOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, filepath.Join(dir, ambex.ConfigFile), out.EnvoyJSON)
+	return out
+}
+
+// envoy.pb holds exactly what envoy.json does; a stale one is not used.
+func TestTheBinaryFormMatchesTheJSON(t *testing.T) {
+	dir := t.TempDir()
+	writeConfig(t, dir, config("/quote/", "quote", "/orders/", "orders"))
+	fromPB, err := ambex.ReadConfig([]string{dir})
+	if err != nil || fromPB.From != filepath.Join(dir, ambex.BinaryFile) || fromPB.Hashes == nil {
+		t.Fatalf("read %s (%v), want envoy.pb", fromPB.From, err)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, ambex.ConfigFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromJSON, err := ambex.ParseConfig(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	same := func(kind string, a, b []proto.Message) {
+		if len(a) != len(b) {
+			t.Fatalf("%s: %d from envoy.pb, %d from envoy.json", kind, len(a), len(b))
+		}
+		for i := range a {
+			if !proto.Equal(a[i], b[i]) {
+				t.Errorf("%s %d differs:\n%v\n%v", kind, i, a[i], b[i])
+			}
+		}
+	}
+	same("listeners", messages(fromPB.Listeners), messages(fromJSON.Listeners))
+	same("routes", messages(fromPB.Routes), messages(fromJSON.Routes))
+	same("clusters", messages(fromPB.Clusters), messages(fromJSON.Clusters))
+
+	// envoy.json replaced without envoy.pb: the JSON is what is read.
+	writeFile(t, filepath.Join(dir, ambex.ConfigFile), translate(t, config("/other/", "other")).EnvoyJSON)
+	cfg, err := ambex.ReadConfig([]string{dir})
+	if err != nil || cfg.From != filepath.Join(dir, ambex.ConfigFile) || cfg.Hashes != nil {
+		t.Fatalf("read %s (%v), want envoy.json", cfg.From, err)
+	}
+	if !strings.Contains(fmt.Sprint(cfg.Routes), `"/other/"`) {
+		t.Error("the stale envoy.pb's routes were read")
+	}
+}
+
+func messages[M proto.Message](list []M) []proto.Message {
+	out := make([]proto.Message, len(list))
+	for i, m := range list {
+		out[i] = m
+	}
+	return out
 }
 
 func writeFile(t testing.TB, path string, data []byte) {

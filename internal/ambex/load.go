@@ -37,20 +37,41 @@ type Endpoints struct {
 	Assignments []*endpointv3.ClusterLoadAssignment
 }
 
+// BinaryFile is envoy.pb, which diagd writes beside envoy.json: the same
+// configuration, read many times faster (see package xds).
+const BinaryFile = "envoy.pb"
+
+// Config is a configuration read, with the hashes of its types when the
+// binary form provided them.
+type Config struct {
+	xds.Resources
+	Hashes *xds.TypeHashes
+	// From is the file it was read from.
+	From string
+}
+
 // ReadConfig reads the configuration from the first directory that has
-// envoy.json.
-func ReadConfig(dirs []string) (xds.Resources, error) {
+// envoy.json: from envoy.pb when that was made with this envoy.json.
+func ReadConfig(dirs []string) (Config, error) {
 	for _, dir := range dirs {
-		data, err := os.ReadFile(filepath.Join(dir, ConfigFile))
+		path := filepath.Join(dir, ConfigFile)
+		data, err := os.ReadFile(path)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
 		if err != nil {
-			return xds.Resources{}, err
+			return Config{}, err
 		}
-		return ParseConfig(data)
+		pbPath := filepath.Join(dir, BinaryFile)
+		if pb, err := os.ReadFile(pbPath); err == nil {
+			if r, hashes, err := xds.ReadBinary(pb, data); err == nil {
+				return Config{Resources: r, Hashes: &hashes, From: pbPath}, nil
+			}
+		}
+		r, err := ParseConfig(data)
+		return Config{Resources: r, From: path}, err
 	}
-	return xds.Resources{}, fmt.Errorf("no %s in %v yet", ConfigFile, dirs)
+	return Config{}, fmt.Errorf("no %s in %v yet", ConfigFile, dirs)
 }
 
 // ParseConfig reads envoy.json.

@@ -215,10 +215,19 @@ func (r *Reconfigurer) write(out *Output) error {
 	if err := writeFile(p.ClusterMap, out.ClusterMapJSON, 0o644); err != nil {
 		return err
 	}
+	// envoy.pb before envoy.json: a reader that finds the new pb beside
+	// the old json sees they do not belong together and reads the json.
+	pb, err := out.XDSBinary()
+	if err != nil {
+		return err
+	}
+	if err := writeFile(filepath.Join(filepath.Dir(p.EnvoyConfig), "envoy.pb"), pb, 0o644); err != nil {
+		return err
+	}
 	if err := writeFile(p.EnvoyConfig, out.EnvoyJSON, 0o644); err != nil {
 		return err
 	}
-	_, err := writeIfChanged(p.Bootstrap, out.BootstrapJSON, 0o644)
+	_, err = writeIfChanged(p.Bootstrap, out.BootstrapJSON, 0o644)
 	return err
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/emissary-go/emissary/internal/diag/envoy"
 	"github.com/emissary-go/emissary/internal/diag/ir"
 	"github.com/emissary-go/emissary/internal/snapshot"
+	"github.com/emissary-go/emissary/internal/xds"
 )
 
 // Output is everything one translation produces, serialized.
@@ -29,6 +30,17 @@ type Output struct {
 // IRJSON is snapshots/ir.json: the IR, compact (it is large, and read by
 // tools).
 func (o *Output) IRJSON() ([]byte, error) { return marshalCompact(o.IR) }
+
+// XDSBinary is envoy.pb: the configuration split for xDS, in protobuf,
+// naming the envoy.json it goes with (see package xds). ambex reads it
+// instead of envoy.json when the two belong together, many times faster.
+func (o *Output) XDSBinary() ([]byte, error) {
+	r, err := xds.Split(o.Config.Listeners, o.Config.Clusters, o.Config.HCM)
+	if err != nil {
+		return nil, err
+	}
+	return xds.AppendBinary(nil, r, o.EnvoyJSON)
+}
 
 // AConfJSON is snapshots/aconf.json: every source resource with its
 // errors and notices.

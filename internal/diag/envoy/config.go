@@ -41,6 +41,21 @@ type Config struct {
 	unpacked []*anypb.Any
 }
 
+// HCM is the HTTP connection manager a listener filter of this
+// configuration holds (nil if none), without decoding what the
+// translator still has.
+func (c *Config) HCM(f *listenerv3.Filter) (*hcmv3.HttpConnectionManager, error) {
+	a := f.GetTypedConfig()
+	if hcm, ok := c.decoded[a].(*hcmv3.HttpConnectionManager); ok {
+		return hcm, nil
+	}
+	if a == nil || !a.MessageIs((*hcmv3.HttpConnectionManager)(nil)) {
+		return nil, nil
+	}
+	hcm := &hcmv3.HttpConnectionManager{}
+	return hcm, a.UnmarshalTo(hcm)
+}
+
 // Pack encodes the connection managers that hold route tables into
 // their Anys, for a caller that wants binary protobuf (an in-process xDS
 // server, a test decoding a filter). The JSON outputs and validation do
