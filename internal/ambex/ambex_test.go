@@ -27,6 +27,7 @@ import (
 	"github.com/emissary-go/emissary/internal/ambex"
 	"github.com/emissary-go/emissary/internal/diag"
 	"github.com/emissary-go/emissary/internal/snapshot"
+	"github.com/emissary-go/emissary/internal/xds"
 	"github.com/emissary-go/emissary/internal/xdstest"
 )
 
@@ -416,7 +417,7 @@ func TestEndpointFastPath(t *testing.T) {
 				Address: "10.0.0.7", PortSpecifier: &corev3.SocketAddress_PortValue{PortValue: 8080}}}},
 		}}}},
 	}}}
-	data, err := ambex.MarshalEndpoints([]*endpointv3.ClusterLoadAssignment{cla})
+	data, err := xds.MarshalEndpoints([]*endpointv3.ClusterLoadAssignment{cla})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -435,7 +436,7 @@ func TestEndpointFastPath(t *testing.T) {
 		}
 	}
 	// Endpoints for clusters nobody has are dropped, not served.
-	bad, _ := ambex.MarshalEndpoints([]*endpointv3.ClusterLoadAssignment{{ClusterName: "k8s/default/nobody/80"}})
+	bad, _ := xds.MarshalEndpoints([]*endpointv3.ClusterLoadAssignment{{ClusterName: "k8s/default/nobody/80"}})
 	writeFile(t, filepath.Join(dir, ambex.EndpointsFile), bad)
 	if err := s.a.ReloadEndpoints(context.Background()); err != nil {
 		t.Fatal(err)

@@ -1,14 +1,11 @@
 package ambex
 
 import (
-	"cmp"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 
 	bootstrapv3 "github.com/envoyproxy/go-control-plane/envoy/config/bootstrap/v3"
 	clusterv3 "github.com/envoyproxy/go-control-plane/envoy/config/cluster/v3"
@@ -29,13 +26,6 @@ const (
 	// EDS clusters, replaced on its own when only endpoints change.
 	EndpointsFile = "endpoints.json"
 )
-
-// Endpoints is endpoints.json: {"endpoints": [ClusterLoadAssignment,
-// ...]}, each in Envoy's JSON (proto field names), keyed by its
-// cluster_name (an EDS cluster's service_name).
-type Endpoints struct {
-	Assignments []*endpointv3.ClusterLoadAssignment
-}
 
 // BinaryFile is envoy.pb, which diagd writes beside envoy.json: the same
 // configuration, read many times faster (see package xds).
@@ -94,48 +84,9 @@ func ReadEndpoints(dirs []string) ([]*endpointv3.ClusterLoadAssignment, error) {
 		if err != nil {
 			return nil, err
 		}
-		return ParseEndpoints(data)
+		return xds.ParseEndpoints(data)
 	}
 	return nil, nil
-}
-
-// ParseEndpoints reads endpoints.json.
-func ParseEndpoints(data []byte) ([]*endpointv3.ClusterLoadAssignment, error) {
-	var doc struct {
-		Endpoints []json.RawMessage `json:"endpoints"`
-	}
-	if err := json.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("%s: %w", EndpointsFile, err)
-	}
-	var out []*endpointv3.ClusterLoadAssignment
-	for i, raw := range doc.Endpoints {
-		cla := &endpointv3.ClusterLoadAssignment{}
-		if err := protojson.Unmarshal(raw, cla); err != nil {
-			return nil, fmt.Errorf("%s: endpoints[%d]: %w", EndpointsFile, i, err)
-		}
-		out = append(out, cla)
-	}
-	return out, nil
-}
-
-// MarshalEndpoints writes endpoints.json, sorted by cluster name.
-func MarshalEndpoints(assignments []*endpointv3.ClusterLoadAssignment) ([]byte, error) {
-	sorted := slices.Clone(assignments)
-	slices.SortFunc(sorted, func(a, b *endpointv3.ClusterLoadAssignment) int {
-		return cmp.Compare(a.GetClusterName(), b.GetClusterName())
-	})
-	doc := struct {
-		Endpoints []json.RawMessage `json:"endpoints"`
-	}{Endpoints: []json.RawMessage{}}
-	for _, cla := range sorted {
-		b, err := protojson.MarshalOptions{UseProtoNames: true}.Marshal(cla)
-		if err != nil {
-			return nil, err
-		}
-		doc.Endpoints = append(doc.Endpoints, b)
-	}
-	out, err := json.MarshalIndent(doc, "", "  ")
-	return append(out, '\n'), err
 }
 
 // withEndpoints gives every EDS cluster its assignment: the one given, or

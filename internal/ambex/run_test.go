@@ -16,6 +16,7 @@ import (
 	endpointv3 "github.com/envoyproxy/go-control-plane/envoy/config/endpoint/v3"
 
 	"github.com/emissary-go/emissary/internal/ambex"
+	"github.com/emissary-go/emissary/internal/xds"
 	"github.com/emissary-go/emissary/internal/xdstest"
 )
 
@@ -64,7 +65,7 @@ func TestRunReloadsOnSIGHUPAndWatchesEndpoints(t *testing.T) {
 	}
 	wait(t, c, "the configuration after SIGHUP", func(st xdstest.State) bool { return hasRoute(st, "/hup/", "cluster_hup_default") })
 
-	data, err := ambex.MarshalEndpoints([]*endpointv3.ClusterLoadAssignment{{ClusterName: "k8s/default/eds/80", Endpoints: []*endpointv3.LocalityLbEndpoints{{}}}})
+	data, err := xds.MarshalEndpoints([]*endpointv3.ClusterLoadAssignment{{ClusterName: "k8s/default/eds/80", Endpoints: []*endpointv3.LocalityLbEndpoints{{}}}})
 	if err != nil {
 		t.Fatal(err)
 	}

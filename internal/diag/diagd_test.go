@@ -516,3 +516,41 @@ func TestPathsFollowEmissarysEnvironment(t *testing.T) {
 		}
 	}
 }
+
+// EDS clusters' endpoints go to endpoints.json, for ambex.
+func TestDiagdWritesEndpointsForEDSClusters(t *testing.T) {
+	snaps := newSnapshotServer(t)
+	d := startDiagd(t, nil)
+	d.notify(t, snaps.add(t, "/1", config("/quote/")+`---
+apiVersion: getambassador.io/v3alpha1
+kind: KubernetesEndpointResolver
+metadata: {name: endpoint, namespace: default}
+---
+apiVersion: getambassador.io/v3alpha1
+kind: Mapping
+metadata: {name: eds, namespace: default}
+spec: {hostname: "*", prefix: /eds/, service: eds, resolver: endpoint}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: eds, namespace: default}
+spec: {ports: [{port: 80, targetPort: 8080}]}
+---
+apiVersion: v1
+kind: Endpoints
+metadata: {name: eds, namespace: default}
+subsets: [{addresses: [{ip: 10.1.2.3}, {ip: 10.1.2.4}], ports: [{port: 8080}]}]
+`))
+	if o := d.waitAttempts(t, 1); !o.Status.LastAttempt.OK {
+		t.Fatalf("%+v", o.Status.LastAttempt)
+	}
+	got := readFile(t, filepath.Join(filepath.Dir(d.paths.EnvoyConfig), "endpoints.json"))
+	for _, want := range []string{`"cluster_name":"k8s/default/eds/80"`, `"address":"10.1.2.3"`, `"address":"10.1.2.4"`, `"port_value":8080`} {
+		if !strings.Contains(strings.ReplaceAll(got, " ", ""), want) {
+			t.Errorf("endpoints.json lacks %s:\n%s", want, got)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(d.paths.EnvoyConfig), "envoy.pb")); err != nil {
+		t.Errorf("no envoy.pb beside envoy.json: %v", err)
+	}
+}

@@ -155,7 +155,7 @@ func (r *Reconfigurer) reconfigure(ctx context.Context, src Source) {
 			failedIR = out.IR
 			return err
 		}
-		if err := r.write(out); err != nil {
+		if err := r.write(out, snap); err != nil {
 			return err
 		}
 		attempt.DurationMs = msSince(attempt.Started)
@@ -205,11 +205,19 @@ func (r *Reconfigurer) load(ctx context.Context, src Source) ([]byte, *snapshot.
 }
 
 // write puts a good configuration where Envoy and ambex read it: the
-// certificates first, envoy.json last but the bootstrap (which Envoy
-// reads only when it starts), each file replaced atomically.
-func (r *Reconfigurer) write(out *Output) error {
+// certificates first, then the endpoints of EDS clusters, envoy.json last
+// but the bootstrap (which Envoy reads only when it starts), each file
+// replaced atomically.
+func (r *Reconfigurer) write(out *Output, snap *snapshot.Snapshot) error {
 	p := r.cfg.Paths
 	if err := out.WriteSecrets(p.SnapshotDir); err != nil {
+		return err
+	}
+	endpoints, err := endpointsJSON(out.IR, snap)
+	if err != nil {
+		return err
+	}
+	if err := writeFile(filepath.Join(filepath.Dir(p.EnvoyConfig), "endpoints.json"), endpoints, 0o644); err != nil {
 		return err
 	}
 	if err := writeFile(p.ClusterMap, out.ClusterMapJSON, 0o644); err != nil {

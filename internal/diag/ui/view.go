@@ -5,13 +5,10 @@ package ui
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
-
-	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/emissary-go/emissary/internal/diag/ir"
 	"github.com/emissary-go/emissary/internal/snapshot"
@@ -192,9 +189,8 @@ func BuildOverview(in Input) Overview {
 		for _, g := range x.Groups {
 			out.Routes = append(out.Routes, route(g))
 		}
-		endpoints := newEndpointIndex(in.Snapshot)
 		for _, c := range x.Clusters {
-			out.Clusters = append(out.Clusters, cluster(c, endpoints))
+			out.Clusters = append(out.Clusters, cluster(c, in.Snapshot))
 		}
 		out.Errors = problems(x.Diagnostics.Errors)
 		out.Notices = problems(x.Diagnostics.Notices)
@@ -254,10 +250,9 @@ func BuildResourcePage(in Input, key string) (ResourcePage, bool) {
 			}
 		}
 	}
-	endpoints := newEndpointIndex(in.Snapshot)
 	for _, c := range x.Clusters {
 		if used[c.EnvoyName] || slices.Contains(c.Users, key) {
-			page.Clusters = append(page.Clusters, cluster(c, endpoints))
+			page.Clusters = append(page.Clusters, cluster(c, in.Snapshot))
 		}
 	}
 	return page, true
@@ -340,13 +335,15 @@ func condition(c ir.Match) string {
 	}
 }
 
-func cluster(c *ir.Cluster, endpoints endpointIndex) Cluster {
+func cluster(c *ir.Cluster, snap *snapshot.Snapshot) Cluster {
 	out := Cluster{
 		Name: c.EnvoyName, Type: c.Type, Resolver: c.ResolverKind, Service: c.Service, Namespace: c.Namespace,
 		TLS: c.OriginateTLS, ReferencedBy: c.Users,
 	}
 	if c.Type == "EDS" {
-		out.Endpoints = endpoints.lookup(c)
+		for _, e := range ir.Endpoints(snap, c) {
+			out.Endpoints = append(out.Endpoints, e.String())
+		}
 	} else {
 		out.Endpoints = []string{c.Host + ":" + strconv.Itoa(c.Port)}
 	}
@@ -389,101 +386,4 @@ func splitKey(key string) (kind, name, namespace string) {
 		return kind, rest[:i], rest[i+1:]
 	}
 	return kind, rest, ""
-}
-
-// endpointIndex finds the endpoints of EDS clusters in the snapshot: what
-// ambex will hand Envoy for them.
-type endpointIndex struct {
-	snap *snapshot.Snapshot
-}
-
-func newEndpointIndex(s *snapshot.Snapshot) endpointIndex { return endpointIndex{snap: s} }
-
-// lookup reads the cluster's EDS name: k8s/<namespace>/<service>[/<port>]
-// or consul/<datacenter>/<service>.
-func (e endpointIndex) lookup(c *ir.Cluster) []string {
-	if e.snap == nil {
-		return nil
-	}
-	parts := strings.Split(c.EDSName, "/")
-	var out []string
-	switch {
-	case len(parts) == 4 && parts[0] == "k8s" && e.snap.Kubernetes != nil:
-		namespace, service := parts[1], parts[2]
-		port := e.endpointPort(namespace, service, parts[3])
-		for _, ep := range e.snap.Kubernetes.Endpoints {
-			if ep.Namespace != namespace || ep.Name != service {
-				continue
-			}
-			for _, s := range ep.Subsets {
-				for _, p := range s.Ports {
-					if port(p.Name, p.Port) {
-						for _, a := range s.Addresses {
-							out = append(out, fmt.Sprintf("%s:%d", a.IP, p.Port))
-						}
-					}
-				}
-			}
-		}
-		for _, s := range e.snap.Kubernetes.EndpointSlices {
-			if s.Namespace != namespace || s.Labels["kubernetes.io/service-name"] != service {
-				continue
-			}
-			for _, p := range s.Ports {
-				if p.Port == nil || !port(ptrValue(p.Name), *p.Port) {
-					continue
-				}
-				for _, ep := range s.Endpoints {
-					if ep.Conditions.Ready != nil && !*ep.Conditions.Ready {
-						continue
-					}
-					for _, a := range ep.Addresses {
-						out = append(out, fmt.Sprintf("%s:%d", a, *p.Port))
-					}
-				}
-			}
-		}
-	case len(parts) == 3 && parts[0] == "consul" && e.snap.Consul != nil:
-		for _, ep := range e.snap.Consul.Endpoints[parts[2]].Endpoints {
-			out = append(out, fmt.Sprintf("%s:%d", ep.Address, ep.Port))
-		}
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
-}
-
-// endpointPort says which endpoint ports serve a Service's port: the
-// Service's targetPort, by number or name (the port itself when the
-// Service is not in the snapshot).
-func (e endpointIndex) endpointPort(namespace, service, servicePort string) func(name string, number int32) bool {
-	for _, svc := range e.snap.Kubernetes.Services {
-		if svc.Namespace != namespace || svc.Name != service {
-			continue
-		}
-		for _, p := range svc.Spec.Ports {
-			if strconv.Itoa(int(p.Port)) != servicePort {
-				continue
-			}
-			target := p.TargetPort
-			return func(name string, number int32) bool {
-				switch {
-				case target.Type == intstr.String:
-					return name == target.StrVal
-				case target.IntVal != 0:
-					return number == target.IntVal
-				default:
-					return number == p.Port
-				}
-			}
-		}
-	}
-	return func(_ string, number int32) bool { return strconv.Itoa(int(number)) == servicePort }
-}
-
-func ptrValue[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
 }
