@@ -260,6 +260,10 @@ func TestServesTheConfigurationAndItsChanges(t *testing.T) {
 		t.Fatal(err)
 	}
 	second := wait(t, c, "the change", func(st xdstest.State) bool { return hasRoute(st, "/orders/", "cluster_orders_default") })
+	// Make before break: the new cluster came before the route to it.
+	if second.Dangling != 0 {
+		t.Errorf("%d routes arrived before their cluster", second.Dangling)
+	}
 	if second.Versions[xdstest.RouteType] == first.Versions[xdstest.RouteType] {
 		t.Error("the routes changed but kept their version")
 	}

@@ -45,6 +45,9 @@ type State struct {
 	Endpoints map[string]*endpointv3.ClusterLoadAssignment
 	// NACKs counts the responses refused.
 	NACKs int
+	// Dangling counts routes received naming a cluster the client did
+	// not hold yet: what Envoy answers with 503s until it arrives.
+	Dangling int
 }
 
 // Client is one connected Envoy.
@@ -138,6 +141,7 @@ func (c *Client) copyState() State {
 		Clusters:  maps.Clone(c.state.Clusters),
 		Endpoints: maps.Clone(c.state.Endpoints),
 		NACKs:     c.state.NACKs,
+		Dangling:  c.state.Dangling,
 	}
 }
 
@@ -224,6 +228,13 @@ func (c *Client) handle(resp *discoveryv3.DiscoveryResponse) error {
 		for _, m := range msgs {
 			rc := m.(*routev3.RouteConfiguration)
 			c.state.Routes[rc.GetName()] = rc
+			for _, vh := range rc.GetVirtualHosts() {
+				for _, r := range vh.GetRoutes() {
+					if name := r.GetRoute().GetCluster(); name != "" && c.state.Clusters[name] == nil {
+						c.state.Dangling++
+					}
+				}
+			}
 		}
 	case EndpointType:
 		for _, m := range msgs {
