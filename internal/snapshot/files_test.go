@@ -2,6 +2,7 @@ package snapshot
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -154,5 +155,25 @@ func TestSnapshotJSONRoundTrip(t *testing.T) {
 func TestMissingPathIsAnError(t *testing.T) {
 	if _, err := FromFiles([]string{filepath.Join(t.TempDir(), "nope")}, "default"); err == nil {
 		t.Error("a path that does not exist should be an error")
+	}
+}
+
+// A snapshot with a document that could not be parsed at all (no kind)
+// still reads back, as diagd reads what watt serves.
+func TestSnapshotWithUnparsableDocumentRoundTrips(t *testing.T) {
+	s := FromYAML("bad.yaml", []byte("kind: Mapping\n  spec: [\n"), "default")
+	if len(s.Invalid) != 1 {
+		t.Fatalf("invalid: %v", s.Invalid)
+	}
+	data, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Snapshot
+	if err := json.Unmarshal(data, &back); err != nil {
+		t.Fatalf("reading the snapshot back: %v", err)
+	}
+	if len(back.Invalid) != 1 || !strings.Contains(fmt.Sprint(back.Invalid[0].Object["errors"]), "bad.yaml") {
+		t.Errorf("invalid after a round trip: %v", back.Invalid)
 	}
 }

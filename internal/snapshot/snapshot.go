@@ -162,3 +162,27 @@ func decodeObject(data []byte) (client.Object, error) {
 	}
 	return hub, nil
 }
+
+// UnmarshalJSON reads a snapshot; Invalid and Warnings entries are read
+// as plain objects, since a document that could not be parsed at all has
+// no kind (which unstructured objects otherwise require).
+func (s *Snapshot) UnmarshalJSON(data []byte) error {
+	type plain Snapshot
+	var raw struct {
+		plain
+		Invalid  []map[string]any `json:"Invalid"`
+		Warnings []map[string]any `json:"Warnings,omitempty"`
+	}
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return err
+	}
+	*s = Snapshot(raw.plain)
+	s.Invalid, s.Warnings = nil, nil
+	for _, m := range raw.Invalid {
+		s.Invalid = append(s.Invalid, &unstructured.Unstructured{Object: m})
+	}
+	for _, m := range raw.Warnings {
+		s.Warnings = append(s.Warnings, &unstructured.Unstructured{Object: m})
+	}
+	return nil
+}
