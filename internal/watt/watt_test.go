@@ -269,4 +269,3 @@ data: {tls.crt: c2VjcmV0, tls.key: c2VjcmV0}
 		t.Error("the internal snapshot lost the Secret's data")
 	}
 }
-
