@@ -4,7 +4,6 @@ package watt
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -17,6 +16,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/emissary-go/emissary/internal/cli"
 	"github.com/emissary-go/emissary/internal/logging"
@@ -101,6 +102,23 @@ func (s *Seconds) Set(v string) error {
 	return nil
 }
 
+// kubeConfig is the kubeconfig file's configuration, or the in-cluster
+// one when there is no file.
+func kubeConfig(path string) (*rest.Config, error) {
+	if path == "" {
+		if c, err := rest.InClusterConfig(); err == nil {
+			return c, nil
+		} else if os.Getenv("KUBECONFIG") == "" {
+			return nil, fmt.Errorf("not in a cluster, and no --kubeconfig or $KUBECONFIG: %w (files mode is --config-dir)", err)
+		}
+	}
+	rules := clientcmd.NewDefaultClientConfigLoadingRules()
+	if path != "" {
+		rules.ExplicitPath = path
+	}
+	return clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, nil).ClientConfig()
+}
+
 // Run is watt: it serves until ctx is done.
 func Run(ctx context.Context, opts Options, log *slog.Logger) error {
 	ln, err := net.Listen("tcp", opts.ListenAddress)
@@ -111,8 +129,13 @@ func Run(ctx context.Context, opts Options, log *slog.Logger) error {
 	if opts.ConfigDir != "" {
 		source = &Files{Dir: opts.ConfigDir, Namespace: opts.Namespace, Log: log}
 	} else {
-		ln.Close()
-		return errors.New("watching Kubernetes is not implemented yet (issue 7): use --config-dir")
+		config, err := kubeConfig(opts.Kubeconfig)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		source = &Kube{Config: config, Namespace: opts.Namespace, SingleNamespace: opts.SingleNamespace,
+			LabelSelector: opts.LabelSelector, FieldSelector: opts.FieldSelector, Log: log}
 	}
 	pub := &Publisher{SnapshotURL: "http://" + ln.Addr().String() + "/snapshot", NotifyURL: opts.NotifyURL, Log: log}
 	servers := []*http.Server{{Handler: pub.Handler(), ReadHeaderTimeout: 10 * time.Second}}

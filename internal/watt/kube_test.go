@@ -1,0 +1,185 @@
+package watt
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/kubernetes"
+
+	"github.com/emissary-go/emissary/internal/api/getambassador.io/v3alpha1"
+	"github.com/emissary-go/emissary/internal/snapshot"
+	"github.com/emissary-go/emissary/internal/testenv"
+)
+
+var mappingsV2 = schema.GroupVersionResource{Group: "getambassador.io", Version: "v2", Resource: "mappings"}
+
+func v2Mapping(name, namespace, prefix string) *unstructured.Unstructured {
+	return &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": "getambassador.io/v2", "kind": "Mapping",
+		"metadata": map[string]any{"name": name, "namespace": namespace},
+		"spec":     map[string]any{"prefix": prefix, "service": "quote"},
+	}}
+}
+
+// kubeWatch runs the Kubernetes source and keeps the snapshots a
+// Coalescer would publish.
+type kubeWatch struct {
+	k    *Kube
+	mu   sync.Mutex
+	last *snapshot.Snapshot
+	wake chan struct{}
+}
+
+func startKubeWatch(t *testing.T, k *Kube) *kubeWatch {
+	t.Helper()
+	kw := &kubeWatch{k: k, wake: make(chan struct{}, 1)}
+	c := &Coalescer{Debounce: 10 * time.Millisecond, MaxDelay: 100 * time.Millisecond, Publish: func() {
+		s := k.Snapshot()
+		kw.mu.Lock()
+		kw.last = s
+		kw.mu.Unlock()
+		select {
+		case kw.wake <- struct{}{}:
+		default:
+		}
+	}}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- k.Run(ctx, c.Changed) }()
+	t.Cleanup(func() {
+		cancel()
+		c.Stop()
+		if err := <-done; err != nil {
+			t.Errorf("kube source: %v", err)
+		}
+	})
+	return kw
+}
+
+func (kw *kubeWatch) wait(t *testing.T, what string, ok func(*snapshot.Snapshot) bool) *snapshot.Snapshot {
+	t.Helper()
+	deadline := time.After(30 * time.Second)
+	for {
+		kw.mu.Lock()
+		s := kw.last
+		kw.mu.Unlock()
+		if s != nil && ok(s) {
+			return s
+		}
+		select {
+		case <-kw.wake:
+		case <-time.After(50 * time.Millisecond):
+		case <-deadline:
+			t.Fatalf("no snapshot with %s", what)
+		}
+	}
+}
+
+func TestKubeSourceSeesCreatesUpdatesDeletesAndFilters(t *testing.T) {
+	kube := testenv.StartKube(t, testenv.KubeOptions{CRDPaths: []string{filepath.Join("..", "..", "build", "crds.yaml")}})
+	dyn, err := dynamic.NewForConfig(kube.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	core, err := kubernetes.NewForConfig(kube.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, ns := range []string{"team", "other"} {
+		if _, err := core.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := dyn.Resource(mappingsV2).Namespace("team").Create(ctx, v2Mapping("before", "team", "/before/"), metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	all := startKubeWatch(t, &Kube{Config: kube.Config, Namespace: "team", Log: log})
+	single := startKubeWatch(t, &Kube{Config: kube.Config, Namespace: "team", SingleNamespace: true, Log: log})
+
+	// What existed before the start is in the first snapshot.
+	all.wait(t, "the Mapping made before the start", func(s *snapshot.Snapshot) bool { return hasMapping(s, "before", "/before/") })
+
+	// Created, as v3alpha1 in the snapshot.
+	if _, err := dyn.Resource(mappingsV2).Namespace("other").Create(ctx, v2Mapping("elsewhere", "other", "/elsewhere/"), metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	s := all.wait(t, "a created Mapping", func(s *snapshot.Snapshot) bool { return hasMapping(s, "elsewhere", "/elsewhere/") })
+	for _, m := range s.Kubernetes.Mappings {
+		if m.APIVersion != "getambassador.io/v3alpha1" && m.APIVersion != "" {
+			t.Errorf("Mapping %s in %s, want v3alpha1", m.Name, m.APIVersion)
+		}
+		if m.Spec.Hostname != "*" {
+			t.Errorf("Mapping %s: hostname %q, want v2's implicit \"*\"", m.Name, m.Spec.Hostname)
+		}
+	}
+
+	// Updated.
+	m, err := dyn.Resource(mappingsV2).Namespace("team").Get(ctx, "before", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	unstructured.SetNestedField(m.Object, "/after/", "spec", "prefix")
+	if _, err := dyn.Resource(mappingsV2).Namespace("team").Update(ctx, m, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	all.wait(t, "an updated Mapping", func(s *snapshot.Snapshot) bool { return hasMapping(s, "before", "/after/") })
+
+	// Deleted.
+	if err := dyn.Resource(mappingsV2).Namespace("other").Delete(ctx, "elsewhere", metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	all.wait(t, "a deleted Mapping", func(s *snapshot.Snapshot) bool { return !hasMapping(s, "elsewhere", "/elsewhere/") })
+
+	// Services, and only referenced Secrets.
+	if _, err := core.CoreV1().Services("team").Create(ctx, &corev1.Service{ObjectMeta: metav1.ObjectMeta{Name: "quote"},
+		Spec: corev1.ServiceSpec{Ports: []corev1.ServicePort{{Port: 80}}}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"fallback-self-signed-cert", "unrelated"} {
+		if _, err := core.CoreV1().Secrets("team").Create(ctx, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: name},
+			Type: corev1.SecretTypeTLS, Data: map[string][]byte{"tls.crt": []byte("c"), "tls.key": []byte("k")}}, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s = all.wait(t, "the Service", func(s *snapshot.Snapshot) bool {
+		return slices.ContainsFunc(s.Kubernetes.Services, func(svc *corev1.Service) bool { return svc.Name == "quote" }) &&
+			len(s.Kubernetes.Secrets) > 0
+	})
+	if names := secretNames(s); !slices.Equal(names, []string{"fallback-self-signed-cert"}) {
+		t.Errorf("secrets in the snapshot: %v, want only the referenced fallback", names)
+	}
+
+	// Single-namespace mode sees only its namespace.
+	s = single.wait(t, "the team namespace", func(s *snapshot.Snapshot) bool { return hasMapping(s, "before", "/after/") })
+	for _, m := range s.Kubernetes.Mappings {
+		if m.Namespace != "team" {
+			t.Errorf("single-namespace mode saw %s/%s", m.Namespace, m.Name)
+		}
+	}
+}
+
+func hasMapping(s *snapshot.Snapshot, name, prefix string) bool {
+	return slices.ContainsFunc(s.Kubernetes.Mappings, func(m *v3alpha1.Mapping) bool { return m.Name == name && m.Spec.Prefix == prefix })
+}
+
+func secretNames(s *snapshot.Snapshot) []string {
+	var out []string
+	for _, sec := range s.Kubernetes.Secrets {
+		out = append(out, sec.Name)
+	}
+	slices.Sort(out)
+	return out
+}
