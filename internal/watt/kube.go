@@ -83,7 +83,10 @@ func (k *Kube) Run(ctx context.Context, changed func()) error {
 	if err != nil {
 		return err
 	}
-	disco, err := discovery.NewDiscoveryClientForConfig(k.Config)
+	// Discovery calls must not hang on an API server that went away.
+	discoConfig := rest.CopyConfig(k.Config)
+	discoConfig.Timeout = 30 * time.Second
+	disco, err := discovery.NewDiscoveryClientForConfig(discoConfig)
 	if err != nil {
 		return err
 	}

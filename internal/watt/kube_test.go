@@ -4,8 +4,10 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -16,6 +18,8 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
 	"github.com/emissary-go/emissary/internal/api/getambassador.io/v3alpha1"
 	"github.com/emissary-go/emissary/internal/snapshot"
@@ -182,4 +186,105 @@ func secretNames(s *snapshot.Snapshot) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// Started before the CRDs are installed, watt serves what exists, then
+// watches the getambassador.io kinds once they appear. When the API
+// server goes away (every connection cut, the port closed for a while)
+// and comes back, the watch resumes.
+func TestKubeSourceWaitsForCRDsAndSurvivesTheAPIServerGoingAway(t *testing.T) {
+	kube := testenv.StartKube(t, testenv.KubeOptions{})
+	dyn, err := dynamic.NewForConfig(kube.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := startProxy(t, strings.TrimSuffix(strings.TrimPrefix(kube.Config.Host, "https://"), "/"))
+	viaProxy := rest.CopyConfig(kube.Config)
+	viaProxy.Host = "https://" + proxy.addr
+	ctx := context.Background()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	kw := startKubeWatch(t, &Kube{Config: viaProxy, Namespace: "default", Recheck: 200 * time.Millisecond, Log: log})
+	kw.wait(t, "a first snapshot without the CRDs", func(s *snapshot.Snapshot) bool { return len(s.Kubernetes.Services) > 0 })
+
+	if _, err := envtest.InstallCRDs(kube.Config, envtest.CRDInstallOptions{Paths: []string{filepath.Join("..", "..", "build", "crds.yaml")}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dyn.Resource(mappingsV2).Namespace("default").Create(ctx, v2Mapping("late", "default", "/late/"), metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	kw.wait(t, "a Mapping of a CRD installed after the start", func(s *snapshot.Snapshot) bool { return hasMapping(s, "late", "/late/") })
+
+	proxy.cut(t)
+	if _, err := dyn.Resource(mappingsV2).Namespace("default").Create(ctx, v2Mapping("while-away", "default", "/while-away/"), metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2 * time.Second)
+	proxy.resume(t)
+	kw.wait(t, "a Mapping made while the API server was away", func(s *snapshot.Snapshot) bool {
+		return hasMapping(s, "while-away", "/while-away/") && hasMapping(s, "late", "/late/")
+	})
+}
+
+// proxy forwards TCP to the API server, and can cut every connection and
+// refuse new ones for a while, as an API server that goes away does.
+type proxy struct {
+	addr, target string
+	mu           sync.Mutex
+	ln           net.Listener
+	conns        []net.Conn
+}
+
+func startProxy(t *testing.T, target string) *proxy {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &proxy{addr: ln.Addr().String(), target: target}
+	p.serve(ln)
+	t.Cleanup(func() { p.cut(t) })
+	return p
+}
+
+func (p *proxy) serve(ln net.Listener) {
+	p.mu.Lock()
+	p.ln = ln
+	p.mu.Unlock()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			up, err := net.Dial("tcp", p.target)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			p.mu.Lock()
+			p.conns = append(p.conns, c, up)
+			p.mu.Unlock()
+			go func() { io.Copy(up, c); up.Close() }()
+			go func() { io.Copy(c, up); c.Close() }()
+		}
+	}()
+}
+
+func (p *proxy) cut(t *testing.T) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.ln.Close()
+	for _, c := range p.conns {
+		c.Close()
+	}
+	p.conns = nil
+}
+
+func (p *proxy) resume(t *testing.T) {
+	t.Helper()
+	ln, err := net.Listen("tcp", p.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.serve(ln)
 }
