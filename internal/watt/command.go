@@ -160,6 +160,7 @@ func Run(ctx context.Context, opts Options, log *slog.Logger) error {
 		Coalescer: &Coalescer{Debounce: opts.Debounce, MaxDelay: time.Duration(opts.MaxDelay)},
 		Meta:      snapshot.AmbassadorMeta{AmbassadorID: opts.AmbassadorID, AmbassadorVersion: version.Get().Version},
 		Log:       log,
+		Consul:    &Consul{Log: log},
 	}
 	log.Info("watt serving snapshots", "address", ln.Addr().String(), "config_dir", opts.ConfigDir)
 	return w.Run(ctx)

@@ -31,7 +31,11 @@ type Watt struct {
 	Coalescer *Coalescer
 	Meta      snapshot.AmbassadorMeta
 	Log       *slog.Logger
+	// Consul, when set, watches the Consul services the snapshot
+	// references; their endpoints go in the snapshot.
+	Consul *Consul
 
+	ctx  context.Context
 	mu   sync.Mutex
 	prev map[string]objectState // by Kind/namespace/name
 }
@@ -45,7 +49,11 @@ type objectState struct {
 
 // Run watches and publishes until ctx is done.
 func (w *Watt) Run(ctx context.Context) error {
+	w.ctx = ctx
 	w.Coalescer.Publish = w.publish
+	if w.Consul != nil {
+		w.Consul.Changed = w.Coalescer.Changed
+	}
 	defer w.Coalescer.Stop()
 	go w.Publisher.RunNotifier(ctx)
 	return w.Source.Run(ctx, w.Coalescer.Changed)
@@ -61,6 +69,10 @@ func (w *Watt) publish() {
 	}
 	meta := w.Meta
 	snap.AmbassadorMeta = &meta
+	if w.Consul != nil {
+		w.Consul.Reconcile(w.ctx, snap)
+		snap.Consul = &snapshot.Consul{Endpoints: w.Consul.Endpoints()}
+	}
 	snap.Deltas = w.deltas(snap)
 	if err := w.Publisher.Publish(snap); err != nil {
 		w.Log.Error("cannot publish a snapshot", "error", err)
