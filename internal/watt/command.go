@@ -39,6 +39,7 @@ type Options struct {
 	NotifyURL             string
 	MaxDelay              Seconds
 	Debounce              time.Duration
+	IstioSecretDir        string
 }
 
 // Command returns `busy watt`.
@@ -73,6 +74,7 @@ one. The entrypoint runs it in-process; run it alone to debug what it sees.`,
 	f.StringVar(&opts.NotifyURL, "notify", "http://127.0.0.1:8004/_internal/v0/watt", "POST here (with ?url=<snapshot URL>) after each new snapshot; empty: nobody")
 	f.Var(&opts.MaxDelay, "max-delay", "longest a change waits to be coalesced with others (seconds, or a duration)")
 	f.DurationVar(&opts.Debounce, "debounce", 50*time.Millisecond, "quiet time after a change before a snapshot is taken")
+	f.StringVar(&opts.IstioSecretDir, "istio-secret-dir", "", "make the istio-certs Secret from key.pem and cert-chain.pem here")
 	cli.BindEnv(cmd, "config-dir", "AMBASSADOR_CONFIG_DIR")
 	cli.BindEnv(cmd, "namespace", "AMBASSADOR_NAMESPACE")
 	cli.BindEnv(cmd, "single-namespace", "AMBASSADOR_SINGLE_NAMESPACE")
@@ -80,6 +82,7 @@ one. The entrypoint runs it in-process; run it alone to debug what it sees.`,
 	cli.BindEnv(cmd, "label-selector", "AMBASSADOR_LABEL_SELECTOR")
 	cli.BindEnv(cmd, "field-selector", "AMBASSADOR_FIELD_SELECTOR")
 	cli.BindEnv(cmd, "max-delay", "AMBASSADOR_RECONFIG_MAX_DELAY")
+	cli.BindEnv(cmd, "istio-secret-dir", "AMBASSADOR_ISTIO_SECRET_DIR")
 	return cli.NewCommand(cmd)
 }
 
@@ -161,6 +164,9 @@ func Run(ctx context.Context, opts Options, log *slog.Logger) error {
 		Meta:      snapshot.AmbassadorMeta{AmbassadorID: opts.AmbassadorID, AmbassadorVersion: version.Get().Version},
 		Log:       log,
 		Consul:    &Consul{Log: log},
+	}
+	if opts.IstioSecretDir != "" {
+		w.Istio = &IstioCerts{Dir: opts.IstioSecretDir, Namespace: opts.Namespace, Log: log}
 	}
 	log.Info("watt serving snapshots", "address", ln.Addr().String(), "config_dir", opts.ConfigDir)
 	return w.Run(ctx)

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/emissary-go/emissary/internal/snapshot"
@@ -34,6 +35,9 @@ type Watt struct {
 	// Consul, when set, watches the Consul services the snapshot
 	// references; their endpoints go in the snapshot.
 	Consul *Consul
+	// Istio, when set, adds the istio-certs Secret made from Istio's
+	// mounted certificates.
+	Istio *IstioCerts
 
 	ctx  context.Context
 	mu   sync.Mutex
@@ -54,6 +58,9 @@ func (w *Watt) Run(ctx context.Context) error {
 	if w.Consul != nil {
 		w.Consul.Changed = w.Coalescer.Changed
 	}
+	if w.Istio != nil {
+		go w.Istio.Run(ctx, w.Coalescer.Changed)
+	}
 	defer w.Coalescer.Stop()
 	go w.Publisher.RunNotifier(ctx)
 	return w.Source.Run(ctx, w.Coalescer.Changed)
@@ -69,6 +76,13 @@ func (w *Watt) publish() {
 	}
 	meta := w.Meta
 	snap.AmbassadorMeta = &meta
+	if w.Istio != nil {
+		if secret := w.Istio.Secret(); secret != nil {
+			snap.Kubernetes.Secrets = append(slices.DeleteFunc(snap.Kubernetes.Secrets, func(s *corev1.Secret) bool {
+				return s.Name == secret.Name && s.Namespace == secret.Namespace
+			}), secret)
+		}
+	}
 	if w.Consul != nil {
 		w.Consul.Reconcile(w.ctx, snap)
 		snap.Consul = &snapshot.Consul{Endpoints: w.Consul.Endpoints()}

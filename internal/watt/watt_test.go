@@ -70,7 +70,7 @@ type filesWatt struct {
 	notified atomic.Int64
 }
 
-func startFilesWatt(t *testing.T, dir string) *filesWatt {
+func startFilesWatt(t *testing.T, dir string, tweak ...func(*Options)) *filesWatt {
 	t.Helper()
 	fw := &filesWatt{}
 	diagd := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -90,11 +90,12 @@ func startFilesWatt(t *testing.T, dir string) *filesWatt {
 	fw.url = "http://" + addr
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() {
-		done <- Run(ctx, Options{ConfigDir: dir, Namespace: "default", AmbassadorID: "default", ListenAddress: addr,
-			NotifyURL: diagd.URL + "/_internal/v0/watt", Debounce: 10 * time.Millisecond, MaxDelay: Seconds(200 * time.Millisecond)},
-			slog.New(slog.NewTextHandler(io.Discard, nil)))
-	}()
+	opts := Options{ConfigDir: dir, Namespace: "default", AmbassadorID: "default", ListenAddress: addr,
+		NotifyURL: diagd.URL + "/_internal/v0/watt", Debounce: 10 * time.Millisecond, MaxDelay: Seconds(200 * time.Millisecond)}
+	for _, f := range tweak {
+		f(&opts)
+	}
+	go func() { done <- Run(ctx, opts, slog.New(slog.NewTextHandler(io.Discard, nil))) }()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
@@ -268,4 +269,27 @@ data: {tls.crt: c2VjcmV0, tls.key: c2VjcmV0}
 	if !strings.Contains(string(p.Latest()), "c2VjcmV0") {
 		t.Error("the internal snapshot lost the Secret's data")
 	}
+}
+
+// Istio's mounted certificates become the istio-certs Secret, and follow
+// rotation.
+func TestIstioCertificatesBecomeASecret(t *testing.T) {
+	dir, certs := t.TempDir(), t.TempDir()
+	write(t, filepath.Join(dir, "a.yaml"), mapping("a", "/a/"))
+	fw := startFilesWatt(t, dir, func(o *Options) { o.IstioSecretDir = certs })
+	istio := func(s *snapshot.Snapshot) string {
+		for _, sec := range s.Kubernetes.Secrets {
+			if sec.Name == "istio-certs" && sec.Namespace == "default" && sec.Type == "kubernetes.io/tls" {
+				return string(sec.Data["tls.crt"]) + "|" + string(sec.Data["tls.key"])
+			}
+		}
+		return ""
+	}
+	fw.snapshot(t, "no Secret without the files", func(s *snapshot.Snapshot) bool { return has(s, "a=/a/") && istio(s) == "" })
+	write(t, filepath.Join(certs, "key.pem"), "key-1")
+	write(t, filepath.Join(certs, "cert-chain.pem"), "chain-1")
+	fw.snapshot(t, "the istio-certs Secret", func(s *snapshot.Snapshot) bool { return istio(s) == "chain-1|key-1" })
+	write(t, filepath.Join(certs, "cert-chain.pem"), "chain-2")
+	write(t, filepath.Join(certs, "key.pem"), "key-2")
+	fw.snapshot(t, "the rotated Secret", func(s *snapshot.Snapshot) bool { return istio(s) == "chain-2|key-2" })
 }
