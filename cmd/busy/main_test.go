@@ -81,8 +81,8 @@ func TestVersion(t *testing.T) {
 // pretending to work.
 func TestDispatchReachesEachCommand(t *testing.T) {
 	// What each command does with no arguments: the unfinished ones say
-	// so; translate needs a path; diagd and ambex, given a port they
-	// cannot have, say why they cannot serve.
+	// so; translate needs a path; diagd, ambex and watt, given a port
+	// they cannot have, say why they cannot serve.
 	want := map[string]struct {
 		code int
 		text string
@@ -90,6 +90,7 @@ func TestDispatchReachesEachCommand(t *testing.T) {
 		"translate": {cli.ExitUsage, "requires at least 1 arg"},
 		"diagd":     {cli.ExitFailure, "invalid port"},
 		"ambex":     {cli.ExitFailure, "invalid port"},
+		"watt":      {cli.ExitFailure, "invalid port"},
 	}
 	for _, c := range commands {
 		w, ok := want[c.name]
@@ -105,6 +106,8 @@ func TestDispatchReachesEachCommand(t *testing.T) {
 				args = append(args, "--port", "-1")
 			case "ambex":
 				args = append(args, "--ads-listen-address", "127.0.0.1:-1")
+			case "watt":
+				args = append(args, "--listen-address", "127.0.0.1:-1")
 			}
 			t.Run(strings.Join(args, " "), func(t *testing.T) {
 				code, _, errOut := runBusy(t, args...)

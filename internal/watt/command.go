@@ -163,7 +163,7 @@ func Run(ctx context.Context, opts Options, log *slog.Logger) error {
 		Coalescer: &Coalescer{Debounce: opts.Debounce, MaxDelay: time.Duration(opts.MaxDelay)},
 		Meta:      snapshot.AmbassadorMeta{AmbassadorID: opts.AmbassadorID, AmbassadorVersion: version.Get().Version},
 		Log:       log,
-		Consul:    &Consul{Log: log},
+		Consul:    &Consul{AmbassadorID: opts.AmbassadorID, Log: log},
 	}
 	if opts.IstioSecretDir != "" {
 		w.Istio = &IstioCerts{Dir: opts.IstioSecretDir, Namespace: opts.Namespace, Log: log}

@@ -21,7 +21,10 @@ import (
 // Mappings resolve through a ConsulResolver, with blocking queries, and
 // stops watching what is no longer referenced.
 type Consul struct {
-	Log *slog.Logger
+	// AmbassadorID is AMBASSADOR_ID: only its resolvers and Mappings
+	// count.
+	AmbassadorID string
+	Log          *slog.Logger
 	// Changed is called when a watched service's instances change.
 	Changed func()
 
@@ -37,7 +40,7 @@ type consulService struct {
 
 // Reconcile watches what snap references, and no more.
 func (c *Consul) Reconcile(ctx context.Context, snap *snapshot.Snapshot) {
-	wanted := referencedConsulServices(snap)
+	wanted := referencedConsulServices(snap, cmp.Or(c.AmbassadorID, "default"))
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.watches == nil {
@@ -155,7 +158,7 @@ func (c *Consul) set(s consulService, entries []*consulapi.ServiceEntry) {
 // referencedConsulServices are the services Mappings resolve through a
 // ConsulResolver (named by the Mapping, or the ambassador Module's
 // default resolver).
-func referencedConsulServices(snap *snapshot.Snapshot) map[consulService]bool {
+func referencedConsulServices(snap *snapshot.Snapshot, ambassadorID string) map[consulService]bool {
 	out := map[consulService]bool{}
 	k := snap.Kubernetes
 	if k == nil {
@@ -163,6 +166,9 @@ func referencedConsulServices(snap *snapshot.Snapshot) map[consulService]bool {
 	}
 	resolvers := map[string]consulService{}
 	for _, r := range k.ConsulResolvers {
+		if !r.Spec.AmbassadorID.Matches(ambassadorID) {
+			continue
+		}
 		resolvers[r.Name] = consulService{address: r.Spec.Address, datacenter: r.Spec.Datacenter}
 	}
 	if len(resolvers) == 0 {
@@ -178,6 +184,9 @@ func referencedConsulServices(snap *snapshot.Snapshot) map[consulService]bool {
 		}
 	}
 	for _, m := range k.Mappings {
+		if !m.Spec.AmbassadorID.Matches(ambassadorID) {
+			continue
+		}
 		name := m.Spec.Resolver
 		if name == "" {
 			name = defaultResolver

@@ -50,6 +50,11 @@ apiVersion: getambassador.io/v3alpha1
 kind: Mapping
 metadata: {name: other, namespace: default}
 spec: {hostname: "*", prefix: /other/, service: other}
+---
+apiVersion: getambassador.io/v3alpha1
+kind: Mapping
+metadata: {name: not-ours, namespace: default}
+spec: {hostname: "*", prefix: /theirs/, service: theirs, resolver: consul-dc1, ambassador_id: [another-gateway]}
 `), "default")
 	c.Reconcile(ctx, snap)
 
@@ -74,9 +79,13 @@ spec: {hostname: "*", prefix: /other/, service: other}
 		}
 	}
 	waitFor("the first instance", "billing-1@10.0.0.1")
-	if _, watched := c.Endpoints()["other"]; watched {
-		t.Error("a service no ConsulResolver resolves is watched")
+	c.mu.Lock()
+	for s := range c.watches {
+		if s.service != "billing" {
+			t.Errorf("watching %s: no Mapping of this AMBASSADOR_ID resolves it through Consul", s.service)
+		}
 	}
+	c.mu.Unlock()
 
 	register("billing-2", "10.0.0.2", 8080)
 	waitFor("a registered instance", "billing-1@10.0.0.1", "billing-2@10.0.0.2")
