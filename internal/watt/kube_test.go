@@ -2,9 +2,11 @@ package watt
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -20,6 +22,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
+	"sigs.k8s.io/yaml"
 
 	"github.com/emissary-go/emissary/internal/api/getambassador.io/v3alpha1"
 	"github.com/emissary-go/emissary/internal/snapshot"
@@ -287,4 +290,125 @@ func (p *proxy) resume(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.serve(ln)
+}
+
+// Every getambassador.io kind, created in its storage version from the
+// API package's test data, is in the next snapshot, and gone from the
+// one after it is deleted.
+func TestKubeSourceSeesEveryKind(t *testing.T) {
+	kube := testenv.StartKube(t, testenv.KubeOptions{CRDPaths: []string{filepath.Join("..", "..", "build", "crds.yaml")}})
+	dyn, err := dynamic.NewForConfig(kube.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds, err := ambassadorKinds()
+	if err != nil {
+		t.Fatal(err)
+	}
+	type created struct {
+		gvr  schema.GroupVersionResource
+		kind string
+		name string
+	}
+	var objs []created
+	for _, gvr := range kinds {
+		file := filepath.Join("..", "api", "getambassador.io", "testdata", gvr.Version, strings.TrimSuffix(gvr.Resource, "s")+".yaml")
+		docs, err := readYAMLObjects(file)
+		if err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		// The first object of each kind is enough; in the default
+		// namespace, so that single-namespace rules do not matter.
+		u := docs[0]
+		u.SetNamespace("default")
+		if _, err := dyn.Resource(gvr).Namespace("default").Create(context.Background(), u, metav1.CreateOptions{}); err != nil {
+			t.Fatalf("creating %s %s: %v", u.GetKind(), u.GetName(), err)
+		}
+		objs = append(objs, created{gvr, u.GetKind(), u.GetName()})
+	}
+	if len(objs) != 14 {
+		t.Errorf("%d getambassador.io kinds, want 14", len(objs))
+	}
+	// And the built-in kinds the translator reads.
+	for _, doc := range []string{
+		`{"apiVersion": "v1", "kind": "Endpoints", "metadata": {"name": "quote"}, "subsets": [{"addresses": [{"ip": "10.0.0.1"}], "ports": [{"port": 80}]}]}`,
+		`{"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice", "metadata": {"name": "quote-1", "labels": {"kubernetes.io/service-name": "quote"}}, "addressType": "IPv4", "endpoints": [{"addresses": ["10.0.0.1"]}]}`,
+		`{"apiVersion": "networking.k8s.io/v1", "kind": "IngressClass", "metadata": {"name": "ambassador"}, "spec": {"controller": "getambassador.io/ingress-controller"}}`,
+		`{"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": "shop"}, "spec": {"ingressClassName": "ambassador", "defaultBackend": {"service": {"name": "quote", "port": {"number": 80}}}}}`,
+	} {
+		u := &unstructured.Unstructured{}
+		if err := u.UnmarshalJSON([]byte(doc)); err != nil {
+			t.Fatal(err)
+		}
+		gvk := u.GroupVersionKind()
+		gvr := schema.GroupVersionResource{Group: gvk.Group, Version: gvk.Version, Resource: strings.ToLower(gvk.Kind) + map[bool]string{true: "es", false: "s"}[strings.HasSuffix(gvk.Kind, "s")]}
+		if gvk.Kind == "Endpoints" {
+			gvr.Resource = "endpoints"
+		}
+		ri := dyn.Resource(gvr)
+		var err error
+		if clusterScoped[gvr] {
+			_, err = ri.Create(context.Background(), u, metav1.CreateOptions{})
+		} else {
+			u.SetNamespace("default")
+			_, err = ri.Namespace("default").Create(context.Background(), u, metav1.CreateOptions{})
+		}
+		if err != nil {
+			t.Fatalf("creating %s: %v", gvk.Kind, err)
+		}
+		objs = append(objs, created{gvr, gvk.Kind, u.GetName()})
+	}
+	kw := startKubeWatch(t, &Kube{Config: kube.Config, Namespace: "default", Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	present := func(s *snapshot.Snapshot, kind, name string) bool {
+		return slices.ContainsFunc(s.Kubernetes.Objects(), func(o snapshot.KindedObject) bool {
+			return o.Kind == kind && o.Object.GetName() == name && (o.Object.GetNamespace() == "default" || kind == "IngressClass")
+		})
+	}
+	kw.wait(t, "every kind", func(s *snapshot.Snapshot) bool {
+		for _, o := range objs {
+			if !present(s, o.kind, o.name) {
+				return false
+			}
+		}
+		return len(s.Invalid) == 0
+	})
+	for _, o := range objs {
+		ri := dynamic.ResourceInterface(dyn.Resource(o.gvr).Namespace("default"))
+		if clusterScoped[o.gvr] {
+			ri = dyn.Resource(o.gvr)
+		}
+		if err := ri.Delete(context.Background(), o.name, metav1.DeleteOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	kw.wait(t, "every kind deleted", func(s *snapshot.Snapshot) bool {
+		for _, o := range objs {
+			if present(s, o.kind, o.name) {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// readYAMLObjects reads a multi-document YAML file of Kubernetes objects.
+func readYAMLObjects(path string) ([]*unstructured.Unstructured, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var out []*unstructured.Unstructured
+	for _, doc := range strings.Split(string(data), "\n---") {
+		u := &unstructured.Unstructured{}
+		if err := yaml.Unmarshal([]byte(doc), &u.Object); err != nil {
+			return nil, err
+		}
+		if u.GetKind() != "" {
+			out = append(out, u)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no objects")
+	}
+	return out, nil
 }

@@ -293,3 +293,41 @@ func TestIstioCertificatesBecomeASecret(t *testing.T) {
 	write(t, filepath.Join(certs, "key.pem"), "key-2")
 	fw.snapshot(t, "the rotated Secret", func(s *snapshot.Snapshot) bool { return istio(s) == "chain-2|key-2" })
 }
+
+// diagd may start after watt: the notification is retried until it
+// arrives.
+func TestNotificationIsRetriedUntilDiagdListens(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nobody there yet
+	p := &Publisher{SnapshotURL: "http://127.0.0.1:9696/snapshot", NotifyURL: "http://" + addr + "/_internal/v0/watt", Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go p.RunNotifier(ctx)
+	if err := p.Publish(snapshot.FromYAML("in.yaml", []byte(mapping("a", "/a/")), "default")); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	got := make(chan string, 1)
+	ln, err = net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got <- r.URL.Query().Get("url")
+		w.WriteHeader(http.StatusAccepted)
+	})}
+	go srv.Serve(ln)
+	defer srv.Close()
+	select {
+	case u := <-got:
+		if u != "http://127.0.0.1:9696/snapshot" {
+			t.Errorf("notified of %q", u)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("diagd was never told once it listened")
+	}
+}
