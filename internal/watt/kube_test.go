@@ -21,6 +21,8 @@ import (
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 	"sigs.k8s.io/yaml"
 
@@ -411,4 +413,28 @@ func readYAMLObjects(path string) ([]*unstructured.Unstructured, error) {
 		return nil, fmt.Errorf("no objects")
 	}
 	return out, nil
+}
+
+// The command in Kubernetes mode, with --kubeconfig.
+func TestRunWithAKubeconfig(t *testing.T) {
+	kube := testenv.StartKube(t, testenv.KubeOptions{CRDPaths: []string{filepath.Join("..", "..", "build", "crds.yaml")}})
+	dyn, err := dynamic.NewForConfig(kube.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dyn.Resource(mappingsV2).Namespace("default").Create(context.Background(), v2Mapping("via-kubeconfig", "default", "/kc/"), metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	c := kube.Config
+	kubeconfig := clientcmdapi.NewConfig()
+	kubeconfig.Clusters["envtest"] = &clientcmdapi.Cluster{Server: c.Host, CertificateAuthorityData: c.CAData}
+	kubeconfig.AuthInfos["admin"] = &clientcmdapi.AuthInfo{ClientCertificateData: c.CertData, ClientKeyData: c.KeyData, Token: c.BearerToken}
+	kubeconfig.Contexts["envtest"] = &clientcmdapi.Context{Cluster: "envtest", AuthInfo: "admin"}
+	kubeconfig.CurrentContext = "envtest"
+	path := filepath.Join(t.TempDir(), "kubeconfig")
+	if err := clientcmd.WriteToFile(*kubeconfig, path); err != nil {
+		t.Fatal(err)
+	}
+	fw := startFilesWatt(t, "", func(o *Options) { o.ConfigDir, o.Kubeconfig = "", path })
+	fw.snapshot(t, "the Mapping from the API server", func(s *snapshot.Snapshot) bool { return hasMapping(s, "via-kubeconfig", "/kc/") })
 }
