@@ -87,10 +87,11 @@ func TestDispatchReachesEachCommand(t *testing.T) {
 		code int
 		text string
 	}{
-		"translate": {cli.ExitUsage, "requires at least 1 arg"},
-		"diagd":     {cli.ExitFailure, "invalid port"},
-		"ambex":     {cli.ExitFailure, "invalid port"},
-		"watt":      {cli.ExitFailure, "invalid port"},
+		"translate":  {cli.ExitUsage, "requires at least 1 arg"},
+		"diagd":      {cli.ExitFailure, "invalid port"},
+		"ambex":      {cli.ExitFailure, "invalid port"},
+		"watt":       {cli.ExitFailure, "invalid port"},
+		"entrypoint": {cli.ExitFailure, "invalid port"},
 	}
 	for _, c := range commands {
 		w, ok := want[c.name]
@@ -108,6 +109,8 @@ func TestDispatchReachesEachCommand(t *testing.T) {
 				args = append(args, "--ads-listen-address", "127.0.0.1:-1")
 			case "watt":
 				args = append(args, "--listen-address", "127.0.0.1:-1")
+			case "entrypoint":
+				args = append(args, "--health-address", "127.0.0.1:-1", "--config-dir", t.TempDir())
 			}
 			t.Run(strings.Join(args, " "), func(t *testing.T) {
 				code, _, errOut := runBusy(t, args...)
@@ -120,8 +123,11 @@ func TestDispatchReachesEachCommand(t *testing.T) {
 }
 
 func TestNoArgumentRunsEntrypoint(t *testing.T) {
+	// A malformed variable of the entrypoint's stops it before it starts
+	// anything, and shows it was the entrypoint that ran.
+	t.Setenv("AMBASSADOR_DRAIN_TIME", "soon")
 	code, _, errOut := runBusy(t, "busy")
-	if code != cli.ExitFailure || !strings.HasPrefix(errOut, "entrypoint: ") {
+	if code != cli.ExitUsage || !strings.HasPrefix(errOut, "entrypoint: ") || !strings.Contains(errOut, "AMBASSADOR_DRAIN_TIME") {
 		t.Errorf("exit %d stderr %q; want the entrypoint to run", code, errOut)
 	}
 }

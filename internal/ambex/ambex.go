@@ -24,6 +24,10 @@ import (
 	"github.com/emissary-go/emissary/internal/xds"
 )
 
+// ErrNoConfig says there is nothing to serve yet: diagd has not written
+// a configuration.
+var ErrNoConfig = errors.New("no configuration yet")
+
 // Ambex serves one configuration to every Envoy that connects.
 type Ambex struct {
 	dirs   []string
@@ -96,7 +100,7 @@ func (a *Ambex) apply(ctx context.Context, config *Config, endpoints []*endpoint
 		next, hashes = config.Resources, config.Hashes
 	}
 	if len(next.Listeners) == 0 && len(next.Clusters) == 0 {
-		return errors.New("no configuration loaded yet")
+		return ErrNoConfig
 	}
 	next.Endpoints = withEndpoints(next.Clusters, endpoints)
 	if err := validate(next); err != nil {

@@ -119,7 +119,10 @@ func Run(ctx context.Context, opts Options, log *slog.Logger) error {
 // watch reloads at start, on SIGHUP, and when the watched files change.
 func (a *Ambex) watch(ctx context.Context, hup <-chan os.Signal, watchConfig bool) {
 	reload := func(why string) {
-		if err := a.Reload(ctx); err != nil {
+		switch err := a.Reload(ctx); {
+		case errors.Is(err, ErrNoConfig):
+			a.log.Info("waiting for diagd's first configuration", "trigger", why)
+		case err != nil:
 			a.log.Error("not reloading; still serving the previous configuration", "trigger", why, "error", err)
 		}
 	}
@@ -157,7 +160,8 @@ func (a *Ambex) watch(ctx context.Context, hup <-chan os.Signal, watchConfig boo
 			}
 			switch filepath.Base(ev.Name) {
 			case EndpointsFile:
-				if err := a.ReloadEndpoints(ctx); err != nil {
+				// Before the first configuration, endpoints wait for it.
+				if err := a.ReloadEndpoints(ctx); err != nil && !errors.Is(err, ErrNoConfig) {
 					a.log.Error("not applying endpoints.json", "error", err)
 				}
 			case ConfigFile:

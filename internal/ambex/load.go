@@ -61,7 +61,7 @@ func ReadConfig(dirs []string) (Config, error) {
 		r, err := ParseConfig(data)
 		return Config{Resources: r, From: path}, err
 	}
-	return Config{}, fmt.Errorf("no %s in %v yet", ConfigFile, dirs)
+	return Config{}, fmt.Errorf("%w: no %s in %v", ErrNoConfig, ConfigFile, dirs)
 }
 
 // ParseConfig reads envoy.json.
