@@ -48,6 +48,7 @@ ENVOY_BIN) it says so and serves the configuration over ADS.`,
 	f.StringVar(&opts.Kubeconfig, "kubeconfig", "", "kubeconfig file; in-cluster configuration when empty")
 	f.StringVar(&opts.HealthAddress, "health-address", ":8877", "address of the health server and the diagnostics UI")
 	f.StringVar(&opts.EnvoyBin, "envoy", "", "the Envoy binary (default: envoy on PATH)")
+	f.BoolVar(&opts.NoEnvoy, "no-envoy", false, "do not run Envoy even if there is one; serve the configuration over ADS")
 	f.IntVar(&drainSeconds, "drain-time", 600, "Envoy's --drain-time-s, and the longest a shutdown waits for Envoy to drain")
 	f.StringVar(&opts.BaseID, "base-id", "0", "Envoy's --base-id")
 	f.StringVar(&opts.Concurrency, "concurrency", "", "Envoy's --concurrency (default: Envoy's)")

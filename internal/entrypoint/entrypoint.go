@@ -35,8 +35,10 @@ type Options struct {
 	// HealthAddress serves check_alive, check_ready, pprof and the
 	// diagnostics UI (Emissary: :8877).
 	HealthAddress string
-	// EnvoyBin is Envoy ("" to look for envoy on PATH).
+	// EnvoyBin is Envoy ("" to look for envoy on PATH); NoEnvoy runs
+	// without one even if there is (Envoy runs elsewhere, or not yet).
 	EnvoyBin string
+	NoEnvoy  bool
 	// DrainTime is Envoy's --drain-time-s, and the longest a shutdown
 	// waits for Envoy to drain.
 	DrainTime time.Duration
@@ -71,6 +73,10 @@ func Run(ctx context.Context, opts Options, out io.Writer, log *slog.Logger) err
 
 // findEnvoy is the Envoy to run, or "" (said once) when there is none.
 func (e *entrypoint) findEnvoy() string {
+	if e.opts.NoEnvoy {
+		e.log.Info("not running Envoy (--no-envoy): the configuration is served over ADS for an Envoy started elsewhere")
+		return ""
+	}
 	if e.opts.EnvoyBin != "" {
 		return e.opts.EnvoyBin
 	}
