@@ -49,9 +49,12 @@ func Serve(ln net.Listener, name string) error {
 // needs no generated code: any method of any service is answered.
 type Raw struct{}
 
-func (Raw) Marshal(v any) ([]byte, error)      { return *(v.(*[]byte)), nil }
-func (Raw) Unmarshal(data []byte, v any) error { *(v.(*[]byte)) = append([]byte(nil), data...); return nil }
-func (Raw) Name() string                       { return "echo-raw" }
+func (Raw) Marshal(v any) ([]byte, error) { return *(v.(*[]byte)), nil }
+func (Raw) Unmarshal(data []byte, v any) error {
+	*(v.(*[]byte)) = append([]byte(nil), data...)
+	return nil
+}
+func (Raw) Name() string { return "echo-raw" }
 
 func init() { encoding.RegisterCodec(Raw{}) }
 
