@@ -1,8 +1,11 @@
 package ir
 
 import (
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -68,12 +71,7 @@ func Build(snap *snapshot.Snapshot, opts Options) *IR {
 	slices.SortStableFunc(out.Hosts, func(a, b *Host) int { return strings.Compare(a.Hostname, b.Hostname) })
 
 	// Mappings: the user's in key order, then the built-in ones.
-	var mappings []*Mapping
-	for _, m := range r.mappings {
-		if im := newMapping(m, out.Settings, opts, d); im != nil {
-			mappings = append(mappings, im)
-		}
-	}
+	mappings := newMappings(r.mappings, out.Settings, opts, d)
 	mappings = append(mappings, internalMappings(out.Settings, opts)...)
 	out.Groups = groupMappings(mappings, d)
 
@@ -517,6 +515,44 @@ func resolvers(r *resources) map[string]resolver {
 	}
 	for _, x := range r.consul {
 		out[x.Name] = resolver{Kind: "ConsulResolver", Datacenter: firstNonEmpty(x.Spec.Datacenter, "dc1")}
+	}
+	return out
+}
+
+// newMappings normalizes the Mappings, in order, on every core: each is
+// independent of the others. Problems are recorded per chunk and merged in
+// order, so the diagnostics are what a serial loop records.
+func newMappings(list []*v3alpha1.Mapping, s Settings, opts Options, d *Diagnostics) []*Mapping {
+	const chunk = 256
+	chunks := (len(list) + chunk - 1) / chunk
+	results := make([][]*Mapping, chunks)
+	diags := make([]*Diagnostics, chunks)
+	var (
+		wg   sync.WaitGroup
+		next atomic.Int64
+	)
+	for range min(runtime.GOMAXPROCS(0), chunks) {
+		wg.Go(func() {
+			for {
+				c := int(next.Add(1) - 1)
+				if c >= chunks {
+					return
+				}
+				dc := newDiagnostics()
+				for _, m := range list[c*chunk : min((c+1)*chunk, len(list))] {
+					if im := newMapping(m, s, opts, dc); im != nil {
+						results[c] = append(results[c], im)
+					}
+				}
+				diags[c] = dc
+			}
+		})
+	}
+	wg.Wait()
+	var out []*Mapping
+	for c := range chunks {
+		out = append(out, results[c]...)
+		d.merge(diags[c])
 	}
 	return out
 }

@@ -7,6 +7,7 @@ package ir
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 )
 
@@ -98,6 +99,16 @@ func (d *Diagnostics) Error(key string, format string, args ...any) {
 // Notice records something worth knowing that changed nothing.
 func (d *Diagnostics) Notice(key string, format string, args ...any) {
 	d.Notices[key] = append(d.Notices[key], fmt.Sprintf(format, args...))
+}
+
+// merge appends other's problems to d's, key by key, in order.
+func (d *Diagnostics) merge(other *Diagnostics) {
+	for _, key := range slices.Sorted(maps.Keys(other.Errors)) {
+		d.Errors[key] = append(d.Errors[key], other.Errors[key]...)
+	}
+	for _, key := range slices.Sorted(maps.Keys(other.Notices)) {
+		d.Notices[key] = append(d.Notices[key], other.Notices[key]...)
+	}
 }
 
 // Count is the number of errors recorded.
