@@ -12,6 +12,7 @@ import (
 
 	bootstrapv3 "github.com/envoyproxy/go-control-plane/envoy/config/bootstrap/v3"
 	listenerv3 "github.com/envoyproxy/go-control-plane/envoy/config/listener/v3"
+	tcpproxyv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/tcp_proxy/v3"
 	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/emissary-go/emissary/internal/diag/envoy"
@@ -305,16 +306,16 @@ metadata: {name: http, namespace: default}
 spec: {port: 8080, protocol: HTTP, securityModel: INSECURE, hostBinding: {namespace: {from: ALL}}}
 ---
 apiVersion: getambassador.io/v3alpha1
-kind: TCPMapping
-metadata: {name: redis, namespace: default}
-spec: {port: 6379, service: redis:6379}
+kind: LogService
+metadata: {name: logs, namespace: default}
+spec: {service: "logs:9001", driver: http}
 `
 	out, err := Translate(snapshot.FromYAML("in.yaml", []byte(base), "default"), TranslateOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if errs := out.IR.Diagnostics.Errors["TCPMapping/redis.default"]; len(errs) != 1 || !strings.Contains(errs[0], "not supported yet") {
-		t.Errorf("TCPMapping should be reported as unsupported, errors: %v", out.IR.Diagnostics.Errors)
+	if errs := out.IR.Diagnostics.Errors["LogService/logs.default"]; len(errs) != 1 || !strings.Contains(errs[0], "not supported yet") {
+		t.Errorf("LogService should be reported as unsupported, errors: %v", out.IR.Diagnostics.Errors)
 	}
 
 	withAuth := base + `---
@@ -332,5 +333,48 @@ spec: {auth_service: "auth:3000", proto: http}
 	}
 	if a, err := out.AConfJSON(); err != nil || !strings.Contains(string(a), "AuthService/auth.default") {
 		t.Error("the diagnostics should still say why")
+	}
+}
+
+// TCPMappings, read back from envoy.json as Envoy gets them: which
+// connection goes where, and with what share.
+func TestTCPMappingsRouteConnections(t *testing.T) {
+	var b bootstrapv3.Bootstrap
+	if err := protojson.Unmarshal(translateDir(t, "tcpmapping").EnvoyJSON, &b); err != nil {
+		t.Fatal(err)
+	}
+	// proxies: listener -> chain's server name ("" for any) -> cluster -> weight.
+	proxies := map[string]map[string]map[string]uint32{}
+	for _, l := range b.GetStaticResources().GetListeners() {
+		for _, fc := range l.GetFilterChains() {
+			for _, f := range fc.GetFilters() {
+				proxy := &tcpproxyv3.TcpProxy{}
+				if f.GetTypedConfig().UnmarshalTo(proxy) != nil {
+					continue
+				}
+				sni := strings.Join(fc.GetFilterChainMatch().GetServerNames(), ",")
+				if sni != "" && (fc.GetTransportSocket() == nil || fc.GetFilterChainMatch().GetTransportProtocol() != "tls") {
+					t.Errorf("chain %s matches %s without terminating TLS", fc.GetName(), sni)
+				}
+				if proxies[l.GetName()] == nil {
+					proxies[l.GetName()] = map[string]map[string]uint32{}
+				}
+				proxies[l.GetName()][sni] = map[string]uint32{}
+				for _, wc := range proxy.GetWeightedClusters().GetClusters() {
+					proxies[l.GetName()][sni][wc.GetName()] = wc.GetWeight()
+				}
+			}
+		}
+	}
+	want := map[string]map[string]map[string]uint32{
+		// No Listener claims 6379: a TCP listener is made for it.
+		"listener-0.0.0.0-6379": {"": {"cluster_other_6379_default": 100}},
+		"https": {
+			"db.example.com":    {"cluster_postgres_5432_default": 90, "cluster_postgres_canary_5432_default": 10},
+			"queue.example.com": {"cluster_queue_5672_default": 100},
+		},
+	}
+	if fmt.Sprint(proxies) != fmt.Sprint(want) {
+		t.Errorf("tcp proxies:\n%v\nwant\n%v", proxies, want)
 	}
 }

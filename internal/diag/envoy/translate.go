@@ -20,6 +20,7 @@ import (
 	proxyprotocolv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/listener/proxy_protocol/v3"
 	tlsinspectorv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/listener/tls_inspector/v3"
 	hcmv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/http_connection_manager/v3"
+	tcpproxyv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/tcp_proxy/v3"
 	tlsv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/transport_sockets/tls/v3"
 	matcherv3 "github.com/envoyproxy/go-control-plane/envoy/type/matcher/v3"
 	typev3 "github.com/envoyproxy/go-control-plane/envoy/type/v3"
@@ -132,8 +133,11 @@ func (t *translator) listener(l *ir.Listener) *listenerv3.Listener {
 	var chains []*chain
 	var cleartext *chain
 	bySNI := map[string]*chain{}
+	if l.TCPOnly {
+		hosts = nil
+	}
 	for _, h := range hosts {
-		if l.HasTLS() && h.TLS != nil {
+		if l.HasTLS() && h.TLS != nil && !slices.Contains(l.TCPSNIs, h.SNI()) {
 			c, ok := bySNI[h.SNI()]
 			if !ok {
 				c = &chain{name: "httpshost-" + h.Name, tls: h.TLS, snis: []string{h.SNI()}}
@@ -150,7 +154,8 @@ func (t *translator) listener(l *ir.Listener) *listenerv3.Listener {
 			cleartext.hosts = append(cleartext.hosts, h)
 		}
 	}
-	if len(chains) == 0 {
+	tcp := t.tcpChains(l)
+	if len(chains) == 0 && len(tcp) == 0 {
 		return nil
 	}
 	out := &listenerv3.Listener{
@@ -171,6 +176,9 @@ func (t *translator) listener(l *ir.Listener) *listenerv3.Listener {
 			})
 		}
 	}
+	// TCPMappings' chains come first: they take their SNI names (or, with
+	// none, the connections) from HTTP, as Emissary orders them.
+	out.FilterChains = append(out.FilterChains, tcp...)
 	for _, c := range chains {
 		fc := &listenerv3.FilterChain{
 			Name:             c.name,
@@ -191,6 +199,50 @@ func (t *translator) listener(l *ir.Listener) *listenerv3.Listener {
 			}
 		}
 		out.FilterChains = append(out.FilterChains, fc)
+	}
+	return out
+}
+
+// tcpChains are the filter chains of the TCPMappings on l: each proxies
+// connections (for its SNI name, terminating TLS, or all of them) to its
+// clusters by weight. Later groups come first, as in Emissary.
+func (t *translator) tcpChains(l *ir.Listener) []*listenerv3.FilterChain {
+	var out []*listenerv3.FilterChain
+	for i := len(t.ir.TCPGroups) - 1; i >= 0; i-- {
+		g := t.ir.TCPGroups[i]
+		if g.Listener != l.Name {
+			continue
+		}
+		proxy := &tcpproxyv3.TcpProxy{StatPrefix: l.StatsPrefix}
+		weighted := &tcpproxyv3.TcpProxy_WeightedCluster{}
+		for _, target := range g.Targets {
+			if target.Weight > 0 {
+				weighted.Clusters = append(weighted.Clusters, &tcpproxyv3.TcpProxy_WeightedCluster_ClusterWeight{Name: target.Cluster, Weight: uint32(target.Weight)})
+			}
+		}
+		proxy.ClusterSpecifier = &tcpproxyv3.TcpProxy_WeightedClusters{WeightedClusters: weighted}
+		fc := &listenerv3.FilterChain{
+			Name:             "tcphost-" + g.Name,
+			FilterChainMatch: &listenerv3.FilterChainMatch{},
+			Filters: []*listenerv3.Filter{{
+				Name:       "envoy.filters.network.tcp_proxy",
+				ConfigType: &listenerv3.Filter_TypedConfig{TypedConfig: t.any(proxy)},
+			}},
+		}
+		if g.Host != "" {
+			fc.FilterChainMatch.TransportProtocol = "tls"
+			if g.Host != "*" {
+				fc.FilterChainMatch.ServerNames = []string{g.Host}
+			}
+			fc.TransportSocket = &corev3.TransportSocket{
+				Name: "envoy.transport_sockets.tls",
+				ConfigType: &corev3.TransportSocket_TypedConfig{TypedConfig: t.any(&tlsv3.DownstreamTlsContext{
+					CommonTlsContext:         t.commonTLS(g.TLS),
+					RequireClientCertificate: boolValue(g.TLS.CertRequired),
+				})},
+			}
+		}
+		out = append(out, fc)
 	}
 	return out
 }

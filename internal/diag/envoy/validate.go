@@ -10,6 +10,7 @@ import (
 
 	routev3 "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
 	hcmv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/http_connection_manager/v3"
+	tcpproxyv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/tcp_proxy/v3"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/known/anypb"
@@ -69,6 +70,27 @@ func Validate(c *Config) error {
 				add(checkRouteClusters(name, rc, clusters))
 			}
 		}))
+		// TCP proxies, like routes, must send to clusters that exist.
+		for _, fc := range l.GetFilterChains() {
+			for _, f := range fc.GetFilters() {
+				proxy, ok := c.decoded[f.GetTypedConfig()].(*tcpproxyv3.TcpProxy)
+				if !ok {
+					proxy = &tcpproxyv3.TcpProxy{}
+					if f.GetTypedConfig().UnmarshalTo(proxy) != nil {
+						continue // not a TCP proxy (or reported as undecodable)
+					}
+				}
+				names := []string{proxy.GetCluster()}
+				for _, wc := range proxy.GetWeightedClusters().GetClusters() {
+					names = append(names, wc.GetName())
+				}
+				for _, n := range names {
+					if n != "" && !clusters[n] {
+						add(fmt.Errorf("%s: filter chain %s: tcp_proxy: cluster %q does not exist", name, fc.GetName(), n))
+					}
+				}
+			}
+		}
 	}
 	return errors.Join(errs...)
 }

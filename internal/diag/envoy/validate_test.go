@@ -13,6 +13,7 @@ import (
 	routev3 "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
 	routerv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/router/v3"
 	hcmv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/http_connection_manager/v3"
+	tcpproxyv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/tcp_proxy/v3"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/anypb"
 	"google.golang.org/protobuf/types/known/durationpb"
@@ -125,6 +126,13 @@ func TestValidateFindsEveryKindOfProblem(t *testing.T) {
 			})
 		}, `typed config "type.googleapis.com/envoy.nope.v3.Nested"`},
 		{"missing bootstrap", func(t *testing.T, c *Config) { c.Bootstrap = nil }, "bootstrap: missing"},
+		{"TCP proxy to a missing cluster", func(t *testing.T, c *Config) {
+			proxy := &tcpproxyv3.TcpProxy{StatPrefix: "tcp", ClusterSpecifier: &tcpproxyv3.TcpProxy_Cluster{Cluster: "cluster_gone"}}
+			a := mustAny(t, proxy)
+			c.Listeners[0].FilterChains = append(c.Listeners[0].FilterChains, &listenerv3.FilterChain{Name: "tcp", Filters: []*listenerv3.Filter{
+				{Name: "envoy.filters.network.tcp_proxy", ConfigType: &listenerv3.Filter_TypedConfig{TypedConfig: a}},
+			}})
+		}, `filter chain tcp: tcp_proxy: cluster "cluster_gone" does not exist`},
 		{"invalid route", func(t *testing.T, c *Config) {
 			hcm := &hcmv3.HttpConnectionManager{}
 			if err := c.Listeners[0].FilterChains[0].Filters[0].GetTypedConfig().UnmarshalTo(hcm); err != nil {

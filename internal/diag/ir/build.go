@@ -112,7 +112,9 @@ func Build(snap *snapshot.Snapshot, opts Options) *IR {
 		}
 	}
 	out.Groups = groups
+	out.TCPGroups = buildTCP(r.tcpMappings, out, cs, r.tlsContexts, opts, d)
 	out.Clusters = cs.sorted()
+	nameTCPClusters(out.TCPGroups)
 	checkEndpointServices(out.Clusters, snap, d)
 	for m, c := range clusterOf {
 		m.Cluster = c.EnvoyName
@@ -122,15 +124,19 @@ func Build(snap *snapshot.Snapshot, opts Options) *IR {
 
 	// Listeners serve the Hosts they bind.
 	for _, l := range out.Listeners {
+		if l.TCPOnly {
+			continue
+		}
 		for _, h := range out.Hosts {
 			if l.binds(h) {
 				l.Hosts = append(l.Hosts, h.Hostname)
 			}
 		}
-		if len(l.Hosts) == 0 {
+		if len(l.Hosts) == 0 && !slices.ContainsFunc(out.TCPGroups, func(g *TCPGroup) bool { return g.Listener == l.Name }) {
 			d.Notice(l.Key, "no Hosts are bound to this Listener")
 		}
 	}
+	tcpConflicts(out, d)
 	for key, errs := range d.Errors {
 		if s, ok := out.Sources[key]; ok {
 			s.Errors = errs
@@ -213,6 +219,12 @@ func usedSecrets(x *IR) []*TLSSecret {
 			add(c.TLS.CASecret)
 		}
 	}
+	for _, g := range x.TCPGroups {
+		if g.TLS != nil {
+			add(g.TLS.Secret)
+			add(g.TLS.CASecret)
+		}
+	}
 	slices.SortFunc(out, func(a, b *TLSSecret) int {
 		return strings.Compare(a.Namespace+"/"+a.Name+"/"+a.Hash, b.Namespace+"/"+b.Name+"/"+b.Hash)
 	})
@@ -288,6 +300,7 @@ type resources struct {
 	listeners   []*v3alpha1.Listener
 	hosts       []*v3alpha1.Host
 	mappings    []*v3alpha1.Mapping
+	tcpMappings []*v3alpha1.TCPMapping
 	tlsContexts []*v3alpha1.TLSContext
 	ksr         []*v3alpha1.KubernetesServiceResolver
 	ker         []*v3alpha1.KubernetesEndpointResolver
@@ -346,6 +359,7 @@ func collect(snap *snapshot.Snapshot, opts Options, d *Diagnostics) *resources {
 	add(objects(k.Hosts), "")
 	add(objects(k.TLSContexts), "")
 	add(objects(k.Mappings), "")
+	add(objects(k.TCPMappings), "")
 	add(objects(k.KubernetesServiceResolvers), "")
 	add(objects(k.KubernetesEndpointResolvers), "")
 	add(objects(k.ConsulResolvers), "")
@@ -383,6 +397,10 @@ func collect(snap *snapshot.Snapshot, opts Options, d *Diagnostics) *resources {
 		case *v3alpha1.Mapping:
 			if admit("Mapping", o, o.Spec.AmbassadorID, l.location) {
 				r.mappings = append(r.mappings, o)
+			}
+		case *v3alpha1.TCPMapping:
+			if admit("TCPMapping", o, o.Spec.AmbassadorID, l.location) {
+				r.tcpMappings = append(r.tcpMappings, o)
 			}
 		case *v3alpha1.KubernetesServiceResolver:
 			if admit("KubernetesServiceResolver", o, o.Spec.AmbassadorID, l.location) {
@@ -426,7 +444,6 @@ func collect(snap *snapshot.Snapshot, opts Options, d *Diagnostics) *resources {
 			}
 		}
 	}
-	unsupported("TCPMapping", objects(k.TCPMappings), func(o client.Object) v3alpha1.AmbassadorID { return o.(*v3alpha1.TCPMapping).Spec.AmbassadorID })
 	unsupported("AuthService", objects(k.AuthServices), func(o client.Object) v3alpha1.AmbassadorID { return o.(*v3alpha1.AuthService).Spec.AmbassadorID })
 	unsupported("RateLimitService", objects(k.RateLimitServices), func(o client.Object) v3alpha1.AmbassadorID { return o.(*v3alpha1.RateLimitService).Spec.AmbassadorID })
 	unsupported("LogService", objects(k.LogServices), func(o client.Object) v3alpha1.AmbassadorID { return o.(*v3alpha1.LogService).Spec.AmbassadorID })

@@ -41,6 +41,8 @@ type IR struct {
 	Hosts     []*Host      `json:"hosts"`
 	Groups    []*Group     `json:"groups"`
 	Clusters  []*Cluster   `json:"clusters"`
+	// TCPGroups are the TCPMappings, by the filter chain they make.
+	TCPGroups []*TCPGroup `json:"tcp_groups,omitempty"`
 	Secrets   []*TLSSecret `json:"tls_secrets,omitempty"`
 	// Unsafe explains why no configuration may be generated at all: input
 	// this translator cannot honour without changing what is protected.

@@ -28,6 +28,12 @@ type Listener struct {
 	HostSelector map[string]string `json:"host_selector,omitempty"`
 	// Hosts are the Hosts this Listener serves, by hostname.
 	Hosts []string `json:"hosts"`
+	// TCPOnly marks a listener made for TCPMappings alone (no Listener
+	// resource claims its port): it serves no HTTP.
+	TCPOnly bool `json:"tcp_only,omitempty"`
+	// TCPSNIs are server names TCPMappings take on this listener: no
+	// Host's TLS chain is made for them.
+	TCPSNIs []string `json:"tcp_snis,omitempty"`
 }
 
 // HasTLS reports whether the listener terminates TLS.
