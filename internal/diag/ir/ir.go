@@ -35,14 +35,14 @@ func (o Options) withDefaults() Options {
 
 // IR is the whole translated configuration.
 type IR struct {
-	Identity  Identity     `json:"identity"`
-	Settings  Settings     `json:"ambassador"`
-	Listeners []*Listener  `json:"listeners"`
-	Hosts     []*Host      `json:"hosts"`
-	Groups    []*Group     `json:"groups"`
-	Clusters  []*Cluster   `json:"clusters"`
+	Identity  Identity    `json:"identity"`
+	Settings  Settings    `json:"ambassador"`
+	Listeners []*Listener `json:"listeners"`
+	Hosts     []*Host     `json:"hosts"`
+	Groups    []*Group    `json:"groups"`
+	Clusters  []*Cluster  `json:"clusters"`
 	// TCPGroups are the TCPMappings, by the filter chain they make.
-	TCPGroups []*TCPGroup `json:"tcp_groups,omitempty"`
+	TCPGroups []*TCPGroup  `json:"tcp_groups,omitempty"`
 	Secrets   []*TLSSecret `json:"tls_secrets,omitempty"`
 	// Unsafe explains why no configuration may be generated at all: input
 	// this translator cannot honour without changing what is protected.
