@@ -12,6 +12,7 @@ import (
 
 	bootstrapv3 "github.com/envoyproxy/go-control-plane/envoy/config/bootstrap/v3"
 	listenerv3 "github.com/envoyproxy/go-control-plane/envoy/config/listener/v3"
+	hcmv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/http_connection_manager/v3"
 	tcpproxyv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/tcp_proxy/v3"
 	"google.golang.org/protobuf/encoding/protojson"
 
@@ -376,5 +377,40 @@ func TestTCPMappingsRouteConnections(t *testing.T) {
 	}
 	if fmt.Sprint(proxies) != fmt.Sprint(want) {
 		t.Errorf("tcp proxies:\n%v\nwant\n%v", proxies, want)
+	}
+}
+
+// retry_policy, read back from envoy.json: a Mapping's own, else the
+// Module's, on every route including the built-in ones.
+func TestRetryPolicies(t *testing.T) {
+	var b bootstrapv3.Bootstrap
+	if err := protojson.Unmarshal(translateDir(t, "retries").EnvoyJSON, &b); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, l := range b.GetStaticResources().GetListeners() {
+		for _, fc := range l.GetFilterChains() {
+			hcm := &hcmv3.HttpConnectionManager{}
+			if fc.GetFilters()[0].GetTypedConfig().UnmarshalTo(hcm) != nil {
+				continue
+			}
+			for _, vh := range hcm.GetRouteConfig().GetVirtualHosts() {
+				for _, r := range vh.GetRoutes() {
+					p := r.GetRoute().GetRetryPolicy()
+					got[r.GetMatch().GetPrefix()] = fmt.Sprintf("%s/%d/%v", p.GetRetryOn(), p.GetNumRetries().GetValue(), p.GetPerTryTimeout().AsDuration())
+				}
+			}
+		}
+	}
+	want := map[string]string{
+		"/own/":                      "5xx/3/500ms",
+		"/default/":                  "gateway-error/2/0s",
+		"/bad-timeout/":              "gateway-error/2/0s", // its own was invalid
+		"/ambassador/v0/":            "gateway-error/2/0s",
+		"/ambassador/v0/check_alive": "gateway-error/2/0s",
+		"/ambassador/v0/check_ready": "gateway-error/2/0s",
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("retry policies:\n%v\nwant\n%v", got, want)
 	}
 }

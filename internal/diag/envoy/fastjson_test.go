@@ -64,6 +64,7 @@ func TestRouteCodecEqualsProtojson(t *testing.T) {
 				RuntimeFraction: &corev3.RuntimeFractionalPercent{DefaultValue: &typev3.FractionalPercent{Numerator: 100}},
 			}},
 			Priority:       corev3.RoutingPriority_HIGH,
+			RetryPolicy:    &routev3.RetryPolicy{RetryOn: "5xx", NumRetries: wrapperspb.UInt32(3), PerTryTimeout: &durationpb.Duration{Nanos: 250000000}},
 			UpgradeConfigs: []*routev3.RouteAction_UpgradeConfig{{UpgradeType: "websocket"}, {UpgradeType: "CONNECT", Enabled: wrapperspb.Bool(true)}},
 		}},
 		RequestHeadersToAdd: []*corev3.HeaderValueOption{
@@ -141,6 +142,7 @@ func TestRouteCodecRefusesWhatItDoesNotCover(t *testing.T) {
 		"a field without a writer":  {Decorator: &routev3.Decorator{Operation: "op"}},
 		"a map of Anys":             {TypedPerFilterConfig: map[string]*anypb.Any{"envoy.filters.http.ext_authz": anyConfig}},
 		"a nested field":            {Match: &routev3.RouteMatch{Grpc: &routev3.RouteMatch_GrpcRouteMatchOptions{}}},
+		"a retry field not covered": {Action: &routev3.Route_Route{Route: &routev3.RouteAction{RetryPolicy: &routev3.RetryPolicy{RetryOn: "5xx", HostSelectionRetryMaxAttempts: 2}}}},
 		"an action oneof member":    {Action: &routev3.Route_DirectResponse{DirectResponse: &routev3.DirectResponseAction{Status: 200}}},
 		"a path oneof member":       {Match: &routev3.RouteMatch{PathSpecifier: &routev3.RouteMatch_PathSeparatedPrefix{PathSeparatedPrefix: "/a"}}},
 		"a cluster oneof member":    {Action: &routev3.Route_Route{Route: &routev3.RouteAction{ClusterSpecifier: &routev3.RouteAction_ClusterHeader{ClusterHeader: "x"}}}},

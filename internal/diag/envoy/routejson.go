@@ -191,8 +191,15 @@ var (
 		"timeout":                 durationField("timeout", (*routev3.RouteAction).GetTimeout),
 		"idle_timeout":            durationField("idle_timeout", (*routev3.RouteAction).GetIdleTimeout),
 		"request_mirror_policies": listField("request_mirror_policies", &mirrorCodec, (*routev3.RouteAction).GetRequestMirrorPolicies),
+		"retry_policy":            messageField("retry_policy", &retryPolicyCodec, (*routev3.RouteAction).GetRetryPolicy),
 		"priority":                enumField("priority", (*routev3.RouteAction).GetPriority),
 		"upgrade_configs":         listField("upgrade_configs", &upgradeCodec, (*routev3.RouteAction).GetUpgradeConfigs),
+	})
+
+	retryPolicyCodec = newCodec(map[string]fieldWriter[*routev3.RetryPolicy]{
+		"retry_on":        strField("retry_on", (*routev3.RetryPolicy).GetRetryOn),
+		"num_retries":     uint32ValueField("num_retries", (*routev3.RetryPolicy).GetNumRetries),
+		"per_try_timeout": durationField("per_try_timeout", (*routev3.RetryPolicy).GetPerTryTimeout),
 	})
 
 	mirrorCodec = newCodec(map[string]fieldWriter[*routev3.RouteAction_RequestMirrorPolicy]{

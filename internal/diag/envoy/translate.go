@@ -464,6 +464,15 @@ func (t *translator) buildGroupRoutes(g *ir.Group) []*routev3.Route {
 		if m.IdleTimeoutMs > 0 {
 			action.IdleTimeout = millis(m.IdleTimeoutMs)
 		}
+		if p := m.RetryPolicy; p != nil {
+			action.RetryPolicy = &routev3.RetryPolicy{RetryOn: p.RetryOn}
+			if p.NumRetries != nil {
+				action.RetryPolicy.NumRetries = wrapperspb.UInt32(uint32(*p.NumRetries))
+			}
+			if p.PerTryTimeoutMs > 0 {
+				action.RetryPolicy.PerTryTimeout = millis(p.PerTryTimeoutMs)
+			}
+		}
 		switch {
 		case m.RegexRewrite != nil:
 			action.RegexRewrite = &matcherv3.RegexMatchAndSubstitute{Pattern: t.regex(m.RegexRewrite.Pattern), Substitution: m.RegexRewrite.Substitution}

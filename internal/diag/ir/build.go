@@ -286,6 +286,7 @@ func internalMappings(s Settings, opts Options) []*Mapping {
 			RemoveRequestHeaders:  s.MappingDefaults.RemoveRequestHeaders,
 			RemoveResponseHeaders: s.MappingDefaults.RemoveResponseHeaders,
 			StatsName:             s.MappingDefaults.StatsName,
+			RetryPolicy:           s.RetryPolicy,
 		}
 		m.RouteWeight = routeWeight(m)
 		m.GroupID = groupID(m)

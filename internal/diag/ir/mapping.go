@@ -1,6 +1,7 @@
 package ir
 
 import (
+	"cmp"
 	"crypto/sha1"
 	"encoding/hex"
 	"fmt"
@@ -67,10 +68,11 @@ type Mapping struct {
 	HostRewrite     string   `json:"host_rewrite,omitempty"`
 	AutoHostRewrite *bool    `json:"auto_host_rewrite,omitempty"`
 
-	TimeoutMs     int      `json:"timeout_ms"`
-	IdleTimeoutMs int      `json:"idle_timeout_ms,omitempty"`
-	AllowUpgrade  []string `json:"allow_upgrade,omitempty"`
-	Priority      string   `json:"priority,omitempty"`
+	TimeoutMs     int          `json:"timeout_ms"`
+	RetryPolicy   *RetryPolicy `json:"retry_policy,omitempty"`
+	IdleTimeoutMs int          `json:"idle_timeout_ms,omitempty"`
+	AllowUpgrade  []string     `json:"allow_upgrade,omitempty"`
+	Priority      string       `json:"priority,omitempty"`
 
 	AddRequestHeaders     []AddedHeader `json:"add_request_headers,omitempty"`
 	AddResponseHeaders    []AddedHeader `json:"add_response_headers,omitempty"`
@@ -149,6 +151,7 @@ func newMapping(m *v3alpha1.Mapping, s Settings, opts Options, d *Diagnostics) *
 		EnableIPv4:            boolOr(spec.EnableIPv4, s.EnableIPv4),
 		EnableIPv6:            boolOr(spec.EnableIPv6, s.EnableIPv6),
 		ConnectTimeoutMs:      msOr(spec.ConnectTimeout, 3000),
+		RetryPolicy:           cmp.Or(retryPolicy(spec.RetryPolicy, key, d), s.RetryPolicy),
 		ClusterIdleTimeoutMs:  msOr(spec.ClusterIdleTimeout, s.ClusterIdleTimeoutMs),
 		ClusterMaxLifetimeMs:  msOr(spec.ClusterMaxConnectionLifetime, s.ClusterMaxConnectionLifetimeMs),
 		RateLimitLabels:       spec.Labels,

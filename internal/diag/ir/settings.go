@@ -45,6 +45,8 @@ type Settings struct {
 	AddLinkerdHeaders  bool   `json:"add_linkerd_headers"`
 	// KeepAlive is the default TCP keepalive for upstream connections.
 	KeepAlive *KeepAlive `json:"keepalive,omitempty"`
+	// RetryPolicy is the retry_policy of Mappings that have none.
+	RetryPolicy *RetryPolicy `json:"retry_policy,omitempty"`
 	// MappingDefaults fill in Mapping fields the Mapping leaves out
 	// (the Module's `defaults`).
 	MappingDefaults MappingDefaults `json:"mapping_defaults"`
@@ -221,6 +223,7 @@ type moduleConfig struct {
 	DefaultLabelDomain     *string                    `json:"default_label_domain"`
 	AddLinkerdHeaders      *bool                      `json:"add_linkerd_headers"`
 	KeepAlive              *v3alpha1.KeepAlive        `json:"keepalive"`
+	RetryPolicy            json.RawMessage            `json:"retry_policy"`
 	Defaults               map[string]json.RawMessage `json:"defaults"`
 }
 
@@ -290,6 +293,7 @@ func settingsFrom(m *v3alpha1.Module, d *Diagnostics) Settings {
 	set(&s.DefaultLabelDomain, c.DefaultLabelDomain)
 	set(&s.AddLinkerdHeaders, c.AddLinkerdHeaders)
 	s.KeepAlive = keepAliveFrom(c.KeepAlive)
+	s.RetryPolicy = moduleRetryPolicy(c.RetryPolicy, key, d)
 	s.MappingDefaults = mappingDefaults(c.Defaults, key, d)
 	return s
 }
