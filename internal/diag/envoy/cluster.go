@@ -62,6 +62,24 @@ func (t *translator) cluster(c *ir.Cluster) *clusterv3.Cluster {
 		}
 		out.UpstreamConnectionOptions = &clusterv3.UpstreamConnectionOptions{TcpKeepalive: ka}
 	}
+	if len(c.CircuitBreakers) > 0 {
+		out.CircuitBreakers = &clusterv3.CircuitBreakers{}
+		u32 := func(v *int) *wrapperspb.UInt32Value {
+			if v == nil {
+				return nil
+			}
+			return wrapperspb.UInt32(uint32(*v))
+		}
+		for _, cb := range c.CircuitBreakers {
+			out.CircuitBreakers.Thresholds = append(out.CircuitBreakers.Thresholds, &clusterv3.CircuitBreakers_Thresholds{
+				Priority:           corev3.RoutingPriority(corev3.RoutingPriority_value[cb.Priority]),
+				MaxConnections:     u32(cb.MaxConnections),
+				MaxPendingRequests: u32(cb.MaxPendingRequests),
+				MaxRequests:        u32(cb.MaxRequests),
+				MaxRetries:         u32(cb.MaxRetries),
+			})
+		}
+	}
 	if c.OriginateTLS {
 		upstream := &tlsv3.UpstreamTlsContext{CommonTlsContext: &tlsv3.CommonTlsContext{}}
 		if c.TLS != nil {

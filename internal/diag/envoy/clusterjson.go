@@ -42,6 +42,19 @@ var (
 		"dns_lookup_family":            enumField("dns_lookup_family", (*clusterv3.Cluster).GetDnsLookupFamily),
 		"respect_dns_ttl":              boolField("respect_dns_ttl", (*clusterv3.Cluster).GetRespectDnsTtl),
 		"upstream_connection_options":  messageField("upstream_connection_options", &connectionOptionsCodec, (*clusterv3.Cluster).GetUpstreamConnectionOptions),
+		"circuit_breakers":             messageField("circuit_breakers", &circuitBreakersCodec, (*clusterv3.Cluster).GetCircuitBreakers),
+	})
+
+	circuitBreakersCodec = newCodec(map[string]fieldWriter[*clusterv3.CircuitBreakers]{
+		"thresholds": listField("thresholds", &thresholdsCodec, (*clusterv3.CircuitBreakers).GetThresholds),
+	})
+
+	thresholdsCodec = newCodec(map[string]fieldWriter[*clusterv3.CircuitBreakers_Thresholds]{
+		"priority":             enumField("priority", (*clusterv3.CircuitBreakers_Thresholds).GetPriority),
+		"max_connections":      uint32ValueField("max_connections", (*clusterv3.CircuitBreakers_Thresholds).GetMaxConnections),
+		"max_pending_requests": uint32ValueField("max_pending_requests", (*clusterv3.CircuitBreakers_Thresholds).GetMaxPendingRequests),
+		"max_requests":         uint32ValueField("max_requests", (*clusterv3.CircuitBreakers_Thresholds).GetMaxRequests),
+		"max_retries":          uint32ValueField("max_retries", (*clusterv3.CircuitBreakers_Thresholds).GetMaxRetries),
 	})
 
 	edsConfigCodec = newCodec(map[string]fieldWriter[*clusterv3.Cluster_EdsClusterConfig]{

@@ -181,6 +181,10 @@ func TestClusterCodecEqualsProtojson(t *testing.T) {
 			UpstreamConnectionOptions: &clusterv3.UpstreamConnectionOptions{TcpKeepalive: &corev3.TcpKeepalive{
 				KeepaliveProbes: wrapperspb.UInt32(3), KeepaliveTime: wrapperspb.UInt32(0), KeepaliveInterval: wrapperspb.UInt32(10),
 			}},
+			CircuitBreakers: &clusterv3.CircuitBreakers{Thresholds: []*clusterv3.CircuitBreakers_Thresholds{
+				{MaxConnections: wrapperspb.UInt32(1000), MaxPendingRequests: wrapperspb.UInt32(0)},
+				{Priority: corev3.RoutingPriority_HIGH, MaxRequests: wrapperspb.UInt32(5), MaxRetries: wrapperspb.UInt32(2)},
+			}},
 		},
 		"eds": {
 			Name:                 "cluster_b",

@@ -287,6 +287,7 @@ func internalMappings(s Settings, opts Options) []*Mapping {
 			RemoveResponseHeaders: s.MappingDefaults.RemoveResponseHeaders,
 			StatsName:             s.MappingDefaults.StatsName,
 			RetryPolicy:           s.RetryPolicy,
+			CircuitBreakers:       s.CircuitBreakers,
 		}
 		m.RouteWeight = routeWeight(m)
 		m.GroupID = groupID(m)

@@ -37,6 +37,8 @@ type Cluster struct {
 	OriginateTLS     bool        `json:"originate_tls,omitempty"`
 	TLS              *TLSContext `json:"tls,omitempty"`
 	KeepAlive        *KeepAlive  `json:"keepalive,omitempty"`
+	// CircuitBreakers limit the load on the upstream, per priority.
+	CircuitBreakers []CircuitBreaker `json:"circuit_breakers,omitempty"`
 	// Users are the resources whose routes use this cluster.
 	Users []string `json:"referenced_by"`
 }
@@ -103,6 +105,9 @@ func (cs *clusterSet) clusterFor(m *Mapping, marker string, d *Diagnostics) *Clu
 		fields = append(fields, "hr-"+m.HostRewrite)
 	}
 	fields = append(fields, m.Namespace)
+	for _, cb := range m.CircuitBreakers {
+		fields = append(fields, cb.Name)
+	}
 	name := clusterName(fields...)
 	if c, ok := cs.byName[name]; ok {
 		c.Users = appendUnique(c.Users, m.Key)
@@ -124,6 +129,7 @@ func (cs *clusterSet) clusterFor(m *Mapping, marker string, d *Diagnostics) *Clu
 		OriginateTLS:     originate,
 		TLS:              ctx,
 		KeepAlive:        m.KeepAlive,
+		CircuitBreakers:  m.CircuitBreakers,
 		Users:            []string{m.Key},
 	}
 	if c.StatName == "" {

@@ -68,11 +68,13 @@ type Mapping struct {
 	HostRewrite     string   `json:"host_rewrite,omitempty"`
 	AutoHostRewrite *bool    `json:"auto_host_rewrite,omitempty"`
 
-	TimeoutMs     int          `json:"timeout_ms"`
-	RetryPolicy   *RetryPolicy `json:"retry_policy,omitempty"`
-	IdleTimeoutMs int          `json:"idle_timeout_ms,omitempty"`
-	AllowUpgrade  []string     `json:"allow_upgrade,omitempty"`
-	Priority      string       `json:"priority,omitempty"`
+	TimeoutMs   int          `json:"timeout_ms"`
+	RetryPolicy *RetryPolicy `json:"retry_policy,omitempty"`
+	// CircuitBreakers are the limits on this Mapping's cluster.
+	CircuitBreakers []CircuitBreaker `json:"circuit_breakers,omitempty"`
+	IdleTimeoutMs   int              `json:"idle_timeout_ms,omitempty"`
+	AllowUpgrade    []string         `json:"allow_upgrade,omitempty"`
+	Priority        string           `json:"priority,omitempty"`
 
 	AddRequestHeaders     []AddedHeader `json:"add_request_headers,omitempty"`
 	AddResponseHeaders    []AddedHeader `json:"add_response_headers,omitempty"`
@@ -322,6 +324,15 @@ func newMapping(m *v3alpha1.Mapping, s Settings, opts Options, d *Diagnostics) *
 	}
 	if out.Weight != nil && (*out.Weight < 0 || *out.Weight > 100) {
 		fail("Mapping %s has invalid weight %d", m.Name, *out.Weight)
+	}
+	if spec.CircuitBreakers != nil {
+		cbs, valid := circuitBreakers(spec.CircuitBreakers, key, d)
+		if !valid {
+			ok = false
+		}
+		out.CircuitBreakers = cbs
+	} else {
+		out.CircuitBreakers = s.CircuitBreakers
 	}
 
 	// The service: qualified with the Mapping's namespace for Kubernetes

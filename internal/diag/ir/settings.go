@@ -47,6 +47,8 @@ type Settings struct {
 	KeepAlive *KeepAlive `json:"keepalive,omitempty"`
 	// RetryPolicy is the retry_policy of Mappings that have none.
 	RetryPolicy *RetryPolicy `json:"retry_policy,omitempty"`
+	// CircuitBreakers are the circuit_breakers of Mappings that have none.
+	CircuitBreakers []CircuitBreaker `json:"circuit_breakers,omitempty"`
 	// MappingDefaults fill in Mapping fields the Mapping leaves out
 	// (the Module's `defaults`).
 	MappingDefaults MappingDefaults `json:"mapping_defaults"`
@@ -224,6 +226,7 @@ type moduleConfig struct {
 	AddLinkerdHeaders      *bool                      `json:"add_linkerd_headers"`
 	KeepAlive              *v3alpha1.KeepAlive        `json:"keepalive"`
 	RetryPolicy            json.RawMessage            `json:"retry_policy"`
+	CircuitBreakers        json.RawMessage            `json:"circuit_breakers"`
 	Defaults               map[string]json.RawMessage `json:"defaults"`
 }
 
@@ -294,6 +297,7 @@ func settingsFrom(m *v3alpha1.Module, d *Diagnostics) Settings {
 	set(&s.AddLinkerdHeaders, c.AddLinkerdHeaders)
 	s.KeepAlive = keepAliveFrom(c.KeepAlive)
 	s.RetryPolicy = moduleRetryPolicy(c.RetryPolicy, key, d)
+	s.CircuitBreakers = moduleCircuitBreakers(c.CircuitBreakers, key, d)
 	s.MappingDefaults = mappingDefaults(c.Defaults, key, d)
 	return s
 }

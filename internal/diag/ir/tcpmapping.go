@@ -3,6 +3,7 @@ package ir
 import (
 	"crypto/sha1"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -149,6 +150,13 @@ func newTCPMapping(m *v3alpha1.TCPMapping, s Settings, opts Options, d *Diagnost
 			return nil
 		}
 	}
+	cbs := s.CircuitBreakers
+	if spec.CircuitBreakers != nil {
+		var valid bool
+		if cbs, valid = circuitBreakers(spec.CircuitBreakers, key, d); !valid {
+			return nil
+		}
+	}
 	resolver := firstNonEmpty(spec.Resolver, s.Resolver)
 	ns := m.Namespace
 	if s.UseAmbassadorNamespace {
@@ -169,6 +177,7 @@ func newTCPMapping(m *v3alpha1.TCPMapping, s Settings, opts Options, d *Diagnost
 			ConnectTimeoutMs: 3000,
 			EnableIPv4:       boolOr(spec.EnableIPv4, s.EnableIPv4),
 			EnableIPv6:       boolOr(spec.EnableIPv6, s.EnableIPv6),
+			CircuitBreakers:  cbs,
 		},
 	}
 }
@@ -197,12 +206,18 @@ func tcpMismatch(a, b *v3alpha1.TCPMapping) (field, av, bv string) {
 		{"idle_timeout_ms", a.Spec.IdleTimeoutMs, b.Spec.IdleTimeoutMs},
 		{"enable_ipv4", fmt.Sprint(ptrOr(a.Spec.EnableIPv4)), fmt.Sprint(ptrOr(b.Spec.EnableIPv4))},
 		{"enable_ipv6", fmt.Sprint(ptrOr(a.Spec.EnableIPv6)), fmt.Sprint(ptrOr(b.Spec.EnableIPv6))},
+		{"circuit_breakers", circuitBreakersJSON(a.Spec.CircuitBreakers), circuitBreakersJSON(b.Spec.CircuitBreakers)},
 	} {
 		if fmt.Sprint(f.a) != fmt.Sprint(f.b) {
 			return f.name, fmt.Sprint(f.a), fmt.Sprint(f.b)
 		}
 	}
 	return "", "", ""
+}
+
+func circuitBreakersJSON(list []v3alpha1.CircuitBreaker) string {
+	b, _ := json.Marshal(list)
+	return string(b)
 }
 
 func ptrOr[T any](p *T) any {
