@@ -1,6 +1,8 @@
 package envoy
 
 import (
+	"strings"
+
 	clusterv3 "github.com/envoyproxy/go-control-plane/envoy/config/cluster/v3"
 	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
 	endpointv3 "github.com/envoyproxy/go-control-plane/envoy/config/endpoint/v3"
@@ -16,7 +18,7 @@ func (t *translator) cluster(c *ir.Cluster) *clusterv3.Cluster {
 		Name:            c.EnvoyName,
 		AltStatName:     c.StatName,
 		ConnectTimeout:  millis(c.ConnectTimeoutMs),
-		LbPolicy:        clusterv3.Cluster_ROUND_ROBIN,
+		LbPolicy:        lbPolicy(c.LoadBalancer),
 		DnsLookupFamily: clusterv3.Cluster_DnsLookupFamily(clusterv3.Cluster_DnsLookupFamily_value[c.DNSLookupFamily]),
 	}
 	if c.Type == "EDS" {
@@ -92,4 +94,13 @@ func (t *translator) cluster(c *ir.Cluster) *clusterv3.Cluster {
 		}
 	}
 	return out
+}
+
+// lbPolicy is the cluster's load balancing policy (round robin by
+// default).
+func lbPolicy(lb *ir.LoadBalancer) clusterv3.Cluster_LbPolicy {
+	if lb == nil {
+		return clusterv3.Cluster_ROUND_ROBIN
+	}
+	return clusterv3.Cluster_LbPolicy(clusterv3.Cluster_LbPolicy_value[strings.ToUpper(lb.Policy)])
 }

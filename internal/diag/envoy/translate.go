@@ -464,6 +464,23 @@ func (t *translator) buildGroupRoutes(g *ir.Group) []*routev3.Route {
 		if m.IdleTimeoutMs > 0 {
 			action.IdleTimeout = millis(m.IdleTimeoutMs)
 		}
+		if lb := m.LoadBalancer; lb.Hashing() {
+			// The key the hashing policies hash requests on.
+			hp := &routev3.RouteAction_HashPolicy{}
+			switch {
+			case lb.Cookie != nil:
+				cookie := &routev3.RouteAction_HashPolicy_Cookie{Name: lb.Cookie.Name, Path: lb.Cookie.Path}
+				if lb.Cookie.TTLMs > 0 {
+					cookie.Ttl = millis(lb.Cookie.TTLMs)
+				}
+				hp.PolicySpecifier = &routev3.RouteAction_HashPolicy_Cookie_{Cookie: cookie}
+			case lb.Header != "":
+				hp.PolicySpecifier = &routev3.RouteAction_HashPolicy_Header_{Header: &routev3.RouteAction_HashPolicy_Header{HeaderName: lb.Header}}
+			case lb.SourceIP:
+				hp.PolicySpecifier = &routev3.RouteAction_HashPolicy_ConnectionProperties_{ConnectionProperties: &routev3.RouteAction_HashPolicy_ConnectionProperties{SourceIp: true}}
+			}
+			action.HashPolicy = []*routev3.RouteAction_HashPolicy{hp}
+		}
 		if p := m.RetryPolicy; p != nil {
 			action.RetryPolicy = &routev3.RetryPolicy{RetryOn: p.RetryOn}
 			if p.NumRetries != nil {

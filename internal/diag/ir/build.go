@@ -288,6 +288,7 @@ func internalMappings(s Settings, opts Options) []*Mapping {
 			StatsName:             s.MappingDefaults.StatsName,
 			RetryPolicy:           s.RetryPolicy,
 			CircuitBreakers:       s.CircuitBreakers,
+			LoadBalancer:          s.LoadBalancer,
 		}
 		m.RouteWeight = routeWeight(m)
 		m.GroupID = groupID(m)

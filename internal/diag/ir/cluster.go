@@ -39,6 +39,8 @@ type Cluster struct {
 	KeepAlive        *KeepAlive  `json:"keepalive,omitempty"`
 	// CircuitBreakers limit the load on the upstream, per priority.
 	CircuitBreakers []CircuitBreaker `json:"circuit_breakers,omitempty"`
+	// LoadBalancer is the policy, round_robin when nil.
+	LoadBalancer *LoadBalancer `json:"load_balancer,omitempty"`
 	// Users are the resources whose routes use this cluster.
 	Users []string `json:"referenced_by"`
 }
@@ -108,6 +110,9 @@ func (cs *clusterSet) clusterFor(m *Mapping, marker string, d *Diagnostics) *Clu
 	for _, cb := range m.CircuitBreakers {
 		fields = append(fields, cb.Name)
 	}
+	if m.LoadBalancer != nil {
+		fields = append(fields, m.LoadBalancer.nameField())
+	}
 	name := clusterName(fields...)
 	if c, ok := cs.byName[name]; ok {
 		c.Users = appendUnique(c.Users, m.Key)
@@ -130,6 +135,7 @@ func (cs *clusterSet) clusterFor(m *Mapping, marker string, d *Diagnostics) *Clu
 		TLS:              ctx,
 		KeepAlive:        m.KeepAlive,
 		CircuitBreakers:  m.CircuitBreakers,
+		LoadBalancer:     m.LoadBalancer,
 		Users:            []string{m.Key},
 	}
 	if c.StatName == "" {

@@ -72,9 +72,11 @@ type Mapping struct {
 	RetryPolicy *RetryPolicy `json:"retry_policy,omitempty"`
 	// CircuitBreakers are the limits on this Mapping's cluster.
 	CircuitBreakers []CircuitBreaker `json:"circuit_breakers,omitempty"`
-	IdleTimeoutMs   int              `json:"idle_timeout_ms,omitempty"`
-	AllowUpgrade    []string         `json:"allow_upgrade,omitempty"`
-	Priority        string           `json:"priority,omitempty"`
+	// LoadBalancer is how the cluster spreads requests.
+	LoadBalancer  *LoadBalancer `json:"load_balancer,omitempty"`
+	IdleTimeoutMs int           `json:"idle_timeout_ms,omitempty"`
+	AllowUpgrade  []string      `json:"allow_upgrade,omitempty"`
+	Priority      string        `json:"priority,omitempty"`
 
 	AddRequestHeaders     []AddedHeader `json:"add_request_headers,omitempty"`
 	AddResponseHeaders    []AddedHeader `json:"add_response_headers,omitempty"`
@@ -333,6 +335,11 @@ func newMapping(m *v3alpha1.Mapping, s Settings, opts Options, d *Diagnostics) *
 		out.CircuitBreakers = cbs
 	} else {
 		out.CircuitBreakers = s.CircuitBreakers
+	}
+	if lb, valid := loadBalancer(spec.LoadBalancer, key, d); !valid {
+		ok = false
+	} else {
+		out.LoadBalancer = cmp.Or(lb, s.LoadBalancer)
 	}
 
 	// The service: qualified with the Mapping's namespace for Kubernetes

@@ -49,6 +49,8 @@ type Settings struct {
 	RetryPolicy *RetryPolicy `json:"retry_policy,omitempty"`
 	// CircuitBreakers are the circuit_breakers of Mappings that have none.
 	CircuitBreakers []CircuitBreaker `json:"circuit_breakers,omitempty"`
+	// LoadBalancer is the load_balancer of Mappings that have none.
+	LoadBalancer *LoadBalancer `json:"load_balancer,omitempty"`
 	// MappingDefaults fill in Mapping fields the Mapping leaves out
 	// (the Module's `defaults`).
 	MappingDefaults MappingDefaults `json:"mapping_defaults"`
@@ -227,6 +229,7 @@ type moduleConfig struct {
 	KeepAlive              *v3alpha1.KeepAlive        `json:"keepalive"`
 	RetryPolicy            json.RawMessage            `json:"retry_policy"`
 	CircuitBreakers        json.RawMessage            `json:"circuit_breakers"`
+	LoadBalancer           json.RawMessage            `json:"load_balancer"`
 	Defaults               map[string]json.RawMessage `json:"defaults"`
 }
 
@@ -298,6 +301,7 @@ func settingsFrom(m *v3alpha1.Module, d *Diagnostics) Settings {
 	s.KeepAlive = keepAliveFrom(c.KeepAlive)
 	s.RetryPolicy = moduleRetryPolicy(c.RetryPolicy, key, d)
 	s.CircuitBreakers = moduleCircuitBreakers(c.CircuitBreakers, key, d)
+	s.LoadBalancer = moduleLoadBalancer(c.LoadBalancer, key, d)
 	s.MappingDefaults = mappingDefaults(c.Defaults, key, d)
 	return s
 }
