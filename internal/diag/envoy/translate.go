@@ -520,6 +520,23 @@ func (t *translator) buildGroupRoutes(g *ir.Group) []*routev3.Route {
 			}}
 		}
 		r.Action = &routev3.Route_Route{Route: action}
+		if c := m.CORS; c != nil {
+			// The cors filter's per-route policy (RouteAction.cors, which
+			// Emissary writes, is deprecated in current Envoy), enabled
+			// under the runtime key Emissary names after the group.
+			policy := &corsv3.CorsPolicy{
+				AllowMethods: c.Methods, AllowHeaders: c.Headers, ExposeHeaders: c.ExposedHeaders, MaxAge: c.MaxAge,
+				AllowCredentials: boolValue(c.Credentials),
+				FilterEnabled: &corev3.RuntimeFractionalPercent{
+					DefaultValue: &typev3.FractionalPercent{Numerator: 100, Denominator: typev3.FractionalPercent_HUNDRED},
+					RuntimeKey:   "routing.cors_enabled." + g.ID,
+				},
+			}
+			for _, o := range c.Origins {
+				policy.AllowOriginStringMatch = append(policy.AllowOriginStringMatch, &matcherv3.StringMatcher{MatchPattern: &matcherv3.StringMatcher_Exact{Exact: o}})
+			}
+			r.TypedPerFilterConfig = map[string]*anypb.Any{"envoy.filters.http.cors": t.any(policy)}
+		}
 		r.RequestHeadersToAdd = headersToAdd(m.AddRequestHeaders)
 		r.ResponseHeadersToAdd = headersToAdd(m.AddResponseHeaders)
 		r.RequestHeadersToRemove = m.RemoveRequestHeaders

@@ -289,6 +289,7 @@ func internalMappings(s Settings, opts Options) []*Mapping {
 			RetryPolicy:           s.RetryPolicy,
 			CircuitBreakers:       s.CircuitBreakers,
 			LoadBalancer:          s.LoadBalancer,
+			CORS:                  s.CORS,
 		}
 		m.RouteWeight = routeWeight(m)
 		m.GroupID = groupID(m)

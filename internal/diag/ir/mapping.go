@@ -73,10 +73,12 @@ type Mapping struct {
 	// CircuitBreakers are the limits on this Mapping's cluster.
 	CircuitBreakers []CircuitBreaker `json:"circuit_breakers,omitempty"`
 	// LoadBalancer is how the cluster spreads requests.
-	LoadBalancer  *LoadBalancer `json:"load_balancer,omitempty"`
-	IdleTimeoutMs int           `json:"idle_timeout_ms,omitempty"`
-	AllowUpgrade  []string      `json:"allow_upgrade,omitempty"`
-	Priority      string        `json:"priority,omitempty"`
+	LoadBalancer *LoadBalancer `json:"load_balancer,omitempty"`
+	// CORS is the route's CORS policy.
+	CORS          *CORS    `json:"cors,omitempty"`
+	IdleTimeoutMs int      `json:"idle_timeout_ms,omitempty"`
+	AllowUpgrade  []string `json:"allow_upgrade,omitempty"`
+	Priority      string   `json:"priority,omitempty"`
 
 	AddRequestHeaders     []AddedHeader `json:"add_request_headers,omitempty"`
 	AddResponseHeaders    []AddedHeader `json:"add_response_headers,omitempty"`
@@ -156,6 +158,7 @@ func newMapping(m *v3alpha1.Mapping, s Settings, opts Options, d *Diagnostics) *
 		EnableIPv6:            boolOr(spec.EnableIPv6, s.EnableIPv6),
 		ConnectTimeoutMs:      msOr(spec.ConnectTimeout, 3000),
 		RetryPolicy:           cmp.Or(retryPolicy(spec.RetryPolicy, key, d), s.RetryPolicy),
+		CORS:                  cmp.Or(corsFrom(spec.CORS), s.CORS),
 		ClusterIdleTimeoutMs:  msOr(spec.ClusterIdleTimeout, s.ClusterIdleTimeoutMs),
 		ClusterMaxLifetimeMs:  msOr(spec.ClusterMaxConnectionLifetime, s.ClusterMaxConnectionLifetimeMs),
 		RateLimitLabels:       spec.Labels,

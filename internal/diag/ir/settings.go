@@ -51,6 +51,8 @@ type Settings struct {
 	CircuitBreakers []CircuitBreaker `json:"circuit_breakers,omitempty"`
 	// LoadBalancer is the load_balancer of Mappings that have none.
 	LoadBalancer *LoadBalancer `json:"load_balancer,omitempty"`
+	// CORS is the cors policy of Mappings that have none.
+	CORS *CORS `json:"cors,omitempty"`
 	// MappingDefaults fill in Mapping fields the Mapping leaves out
 	// (the Module's `defaults`).
 	MappingDefaults MappingDefaults `json:"mapping_defaults"`
@@ -230,6 +232,7 @@ type moduleConfig struct {
 	RetryPolicy            json.RawMessage            `json:"retry_policy"`
 	CircuitBreakers        json.RawMessage            `json:"circuit_breakers"`
 	LoadBalancer           json.RawMessage            `json:"load_balancer"`
+	CORS                   json.RawMessage            `json:"cors"`
 	Defaults               map[string]json.RawMessage `json:"defaults"`
 }
 
@@ -302,6 +305,7 @@ func settingsFrom(m *v3alpha1.Module, d *Diagnostics) Settings {
 	s.RetryPolicy = moduleRetryPolicy(c.RetryPolicy, key, d)
 	s.CircuitBreakers = moduleCircuitBreakers(c.CircuitBreakers, key, d)
 	s.LoadBalancer = moduleLoadBalancer(c.LoadBalancer, key, d)
+	s.CORS = moduleCORS(c.CORS, key, d)
 	s.MappingDefaults = mappingDefaults(c.Defaults, key, d)
 	return s
 }
