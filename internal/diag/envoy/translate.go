@@ -15,7 +15,11 @@ import (
 	routev3 "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
 	fileaccesslogv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/access_loggers/file/v3"
 	corsv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/cors/v3"
+	grpchttp1bridgev3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/grpc_http1_bridge/v3"
+	grpcstatsv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/grpc_stats/v3"
+	grpcwebv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/grpc_web/v3"
 	healthcheckv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/health_check/v3"
+	luav3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/lua/v3"
 	routerv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/router/v3"
 	proxyprotocolv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/listener/proxy_protocol/v3"
 	tlsinspectorv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/listener/tls_inspector/v3"
@@ -203,6 +207,41 @@ func (t *translator) listener(l *ir.Listener) *listenerv3.Listener {
 	return out
 }
 
+// httpFilters are the connection managers' HTTP filters, in Emissary's
+// order: those the Module turns on, then cors, then the router.
+func (t *translator) httpFilters() []*hcmv3.HttpFilter {
+	s := t.ir.Settings
+	var out []*hcmv3.HttpFilter
+	add := func(name string, config proto.Message) {
+		out = append(out, &hcmv3.HttpFilter{Name: name, ConfigType: &hcmv3.HttpFilter_TypedConfig{TypedConfig: t.any(config)}})
+	}
+	if s.GRPCHTTP11Bridge {
+		add("envoy.filters.http.grpc_http1_bridge", &grpchttp1bridgev3.Config{})
+	}
+	if s.GRPCWeb {
+		add("envoy.filters.http.grpc_web", &grpcwebv3.GrpcWeb{})
+	}
+	if g := s.GRPCStats; g != nil {
+		config := &grpcstatsv3.FilterConfig{EnableUpstreamStats: g.UpstreamStats}
+		if len(g.Services) > 0 {
+			list := &corev3.GrpcMethodList{}
+			for _, svc := range g.Services {
+				list.Services = append(list.Services, &corev3.GrpcMethodList_Service{Name: svc.Name, MethodNames: svc.MethodNames})
+			}
+			config.PerMethodStatSpecifier = &grpcstatsv3.FilterConfig_IndividualMethodStatsAllowlist{IndividualMethodStatsAllowlist: list}
+		} else {
+			config.PerMethodStatSpecifier = &grpcstatsv3.FilterConfig_StatsForAllMethods{StatsForAllMethods: wrapperspb.Bool(g.AllMethods)}
+		}
+		add("envoy.filters.http.grpc_stats", config)
+	}
+	if s.LuaScripts != "" {
+		add("envoy.filters.http.lua", &luav3.Lua{DefaultSourceCode: &corev3.DataSource{Specifier: &corev3.DataSource_InlineString{InlineString: s.LuaScripts}}})
+	}
+	add("envoy.filters.http.cors", &corsv3.Cors{})
+	add("envoy.filters.http.router", &routerv3.Router{})
+	return out
+}
+
 // tcpChains are the filter chains of the TCPMappings on l: each proxies
 // connections (for its SNI name, terminating TLS, or all of them) to its
 // clusters by weight. Later groups come first, as in Emissary.
@@ -282,10 +321,7 @@ func (t *translator) httpConnectionManager(l *ir.Listener, hosts []*ir.Host) *li
 				}},
 			})},
 		}},
-		HttpFilters: []*hcmv3.HttpFilter{
-			{Name: "envoy.filters.http.cors", ConfigType: &hcmv3.HttpFilter_TypedConfig{TypedConfig: t.any(&corsv3.Cors{})}},
-			{Name: "envoy.filters.http.router", ConfigType: &hcmv3.HttpFilter_TypedConfig{TypedConfig: t.any(&routerv3.Router{})}},
-		},
+		HttpFilters:               t.httpFilters(),
 		NormalizePath:             wrapperspb.Bool(true),
 		UseRemoteAddress:          wrapperspb.Bool(s.UseRemoteAddress),
 		ServerName:                s.ServerName,

@@ -53,6 +53,13 @@ type Settings struct {
 	LoadBalancer *LoadBalancer `json:"load_balancer,omitempty"`
 	// CORS is the cors policy of Mappings that have none.
 	CORS *CORS `json:"cors,omitempty"`
+
+	// HTTP filters the Module turns on; Envoy runs them, in this order,
+	// before cors and the router, as Emissary orders them.
+	GRPCHTTP11Bridge bool       `json:"enable_grpc_http11_bridge,omitempty"`
+	GRPCWeb          bool       `json:"enable_grpc_web,omitempty"`
+	GRPCStats        *GRPCStats `json:"grpc_stats,omitempty"`
+	LuaScripts       string     `json:"lua_scripts,omitempty"`
 	// MappingDefaults fill in Mapping fields the Mapping leaves out
 	// (the Module's `defaults`).
 	MappingDefaults MappingDefaults `json:"mapping_defaults"`
@@ -233,6 +240,10 @@ type moduleConfig struct {
 	CircuitBreakers        json.RawMessage            `json:"circuit_breakers"`
 	LoadBalancer           json.RawMessage            `json:"load_balancer"`
 	CORS                   json.RawMessage            `json:"cors"`
+	EnableGRPCHTTP11Bridge *bool                      `json:"enable_grpc_http11_bridge"`
+	EnableGRPCWeb          *bool                      `json:"enable_grpc_web"`
+	GRPCStats              *GRPCStats                 `json:"grpc_stats"`
+	LuaScripts             *string                    `json:"lua_scripts"`
 	Defaults               map[string]json.RawMessage `json:"defaults"`
 }
 
@@ -306,6 +317,10 @@ func settingsFrom(m *v3alpha1.Module, d *Diagnostics) Settings {
 	s.CircuitBreakers = moduleCircuitBreakers(c.CircuitBreakers, key, d)
 	s.LoadBalancer = moduleLoadBalancer(c.LoadBalancer, key, d)
 	s.CORS = moduleCORS(c.CORS, key, d)
+	set(&s.GRPCHTTP11Bridge, c.EnableGRPCHTTP11Bridge)
+	set(&s.GRPCWeb, c.EnableGRPCWeb)
+	s.GRPCStats = c.GRPCStats
+	set(&s.LuaScripts, c.LuaScripts)
 	s.MappingDefaults = mappingDefaults(c.Defaults, key, d)
 	return s
 }
@@ -333,4 +348,15 @@ func set[T any](dst *T, v *T) {
 	if v != nil {
 		*dst = *v
 	}
+}
+
+// GRPCStats is the Module's grpc_stats: per-method stats for all methods,
+// or for the services (and methods) listed, and upstream stats.
+type GRPCStats struct {
+	AllMethods bool `json:"all_methods,omitempty"`
+	Services   []struct {
+		Name        string   `json:"name"`
+		MethodNames []string `json:"method_names,omitempty"`
+	} `json:"services,omitempty"`
+	UpstreamStats bool `json:"upstream_stats,omitempty"`
 }
