@@ -14,6 +14,9 @@ import (
 	listenerv3 "github.com/envoyproxy/go-control-plane/envoy/config/listener/v3"
 	routev3 "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
 	fileaccesslogv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/access_loggers/file/v3"
+	gzipv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/compression/gzip/compressor/v3"
+	bufferv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/buffer/v3"
+	compressorv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/compressor/v3"
 	corsv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/cors/v3"
 	grpchttp1bridgev3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/grpc_http1_bridge/v3"
 	grpcstatsv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/grpc_stats/v3"
@@ -236,6 +239,31 @@ func (t *translator) httpFilters() []*hcmv3.HttpFilter {
 	}
 	if s.LuaScripts != "" {
 		add("envoy.filters.http.lua", &luav3.Lua{DefaultSourceCode: &corev3.DataSource{Specifier: &corev3.DataSource_InlineString{InlineString: s.LuaScripts}}})
+	}
+	if g := s.Gzip; g != nil {
+		u32 := func(v *int) *wrapperspb.UInt32Value {
+			if v == nil {
+				return nil
+			}
+			return wrapperspb.UInt32(uint32(*v))
+		}
+		library := &gzipv3.Gzip{
+			MemoryLevel:         u32(g.MemoryLevel),
+			WindowBits:          u32(g.WindowBits),
+			CompressionLevel:    gzipv3.Gzip_CompressionLevel(gzipv3.Gzip_CompressionLevel_value[g.CompressionLevel]),
+			CompressionStrategy: gzipv3.Gzip_CompressionStrategy(gzipv3.Gzip_CompressionStrategy_value[g.CompressionStrategy]),
+		}
+		add("envoy.filters.http.gzip", &compressorv3.Compressor{
+			CompressorLibrary: &corev3.TypedExtensionConfig{Name: "envoy.compression.gzip.compressor", TypedConfig: t.any(library)},
+			ResponseDirectionConfig: &compressorv3.Compressor_ResponseDirectionConfig{
+				CommonConfig:               &compressorv3.Compressor_CommonDirectionConfig{MinContentLength: u32(g.MinContentLength), ContentType: g.ContentType},
+				DisableOnEtagHeader:        g.DisableOnEtagHeader,
+				RemoveAcceptEncodingHeader: g.RemoveAcceptEncodingHeader,
+			},
+		})
+	}
+	if n := s.BufferMaxRequestBytes; n > 0 {
+		add("envoy.filters.http.buffer", &bufferv3.Buffer{MaxRequestBytes: wrapperspb.UInt32(uint32(n))})
 	}
 	add("envoy.filters.http.cors", &corsv3.Cors{})
 	add("envoy.filters.http.router", &routerv3.Router{})

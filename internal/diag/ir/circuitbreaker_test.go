@@ -1,6 +1,7 @@
 package ir
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -28,5 +29,29 @@ func TestCircuitBreakerNamesAndValidation(t *testing.T) {
 			!strings.Contains(strings.Join(d.Errors["Mapping/m.default"], ""), "Invalid circuit_breakers specified") {
 			t.Errorf("%s: accepted (errors %v)", name, d.Errors)
 		}
+	}
+}
+
+func TestModuleFilterSettingsAreChecked(t *testing.T) {
+	for name, tc := range map[string]struct {
+		config string
+		want   string
+	}{
+		"gzip level":    {`{"gzip": {"compression_level": "BEST"}}`, `compression_level "BEST" is not one of`},
+		"gzip strategy": {`{"gzip": {"compression_strategy": "FAST"}}`, `compression_strategy "FAST" is not one of`},
+		"buffer size":   {`{"buffer": {}}`, "missing required field: max_request_bytes"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			m := &v3alpha1.Module{}
+			m.Name, m.Namespace = "ambassador", "default"
+			if err := json.Unmarshal([]byte(`{"config": `+tc.config+`}`), &m.Spec); err != nil {
+				t.Fatal(err)
+			}
+			d := newDiagnostics()
+			s := settingsFrom(m, d)
+			if !strings.Contains(strings.Join(d.Errors["Module/ambassador.default"], ""), tc.want) || s.Gzip != nil || s.BufferMaxRequestBytes != 0 {
+				t.Errorf("errors %v, gzip %v, buffer %d", d.Errors, s.Gzip, s.BufferMaxRequestBytes)
+			}
+		})
 	}
 }

@@ -2,6 +2,7 @@ package ir
 
 import (
 	"encoding/json"
+	"slices"
 
 	"github.com/emissary-go/emissary/internal/api/getambassador.io/v3alpha1"
 )
@@ -60,6 +61,10 @@ type Settings struct {
 	GRPCWeb          bool       `json:"enable_grpc_web,omitempty"`
 	GRPCStats        *GRPCStats `json:"grpc_stats,omitempty"`
 	LuaScripts       string     `json:"lua_scripts,omitempty"`
+	Gzip             *Gzip      `json:"gzip,omitempty"`
+	// BufferMaxRequestBytes turns on request buffering (the buffer
+	// filter) up to this size.
+	BufferMaxRequestBytes int `json:"buffer_max_request_bytes,omitempty"`
 	// MappingDefaults fill in Mapping fields the Mapping leaves out
 	// (the Module's `defaults`).
 	MappingDefaults MappingDefaults `json:"mapping_defaults"`
@@ -231,20 +236,25 @@ type moduleConfig struct {
 	EnableIPv4 *bool `json:"enable_ipv4"`
 	EnableIPv6 *bool `json:"enable_ipv6"`
 
-	Resolver               *string                    `json:"resolver"`
-	UseAmbassadorNamespace *bool                      `json:"use_ambassador_namespace_for_service_resolution"`
-	DefaultLabelDomain     *string                    `json:"default_label_domain"`
-	AddLinkerdHeaders      *bool                      `json:"add_linkerd_headers"`
-	KeepAlive              *v3alpha1.KeepAlive        `json:"keepalive"`
-	RetryPolicy            json.RawMessage            `json:"retry_policy"`
-	CircuitBreakers        json.RawMessage            `json:"circuit_breakers"`
-	LoadBalancer           json.RawMessage            `json:"load_balancer"`
-	CORS                   json.RawMessage            `json:"cors"`
-	EnableGRPCHTTP11Bridge *bool                      `json:"enable_grpc_http11_bridge"`
-	EnableGRPCWeb          *bool                      `json:"enable_grpc_web"`
-	GRPCStats              *GRPCStats                 `json:"grpc_stats"`
-	LuaScripts             *string                    `json:"lua_scripts"`
-	Defaults               map[string]json.RawMessage `json:"defaults"`
+	Resolver               *string             `json:"resolver"`
+	UseAmbassadorNamespace *bool               `json:"use_ambassador_namespace_for_service_resolution"`
+	DefaultLabelDomain     *string             `json:"default_label_domain"`
+	AddLinkerdHeaders      *bool               `json:"add_linkerd_headers"`
+	KeepAlive              *v3alpha1.KeepAlive `json:"keepalive"`
+	RetryPolicy            json.RawMessage     `json:"retry_policy"`
+	CircuitBreakers        json.RawMessage     `json:"circuit_breakers"`
+	LoadBalancer           json.RawMessage     `json:"load_balancer"`
+	CORS                   json.RawMessage     `json:"cors"`
+	EnableGRPCHTTP11Bridge *bool               `json:"enable_grpc_http11_bridge"`
+	EnableGRPCWeb          *bool               `json:"enable_grpc_web"`
+	GRPCStats              *GRPCStats          `json:"grpc_stats"`
+	LuaScripts             *string             `json:"lua_scripts"`
+	Gzip                   *Gzip               `json:"gzip"`
+	Buffer                 *struct {
+		MaxRequestBytes *int            `json:"max_request_bytes"`
+		MaxRequestTime  json.RawMessage `json:"max_request_time"`
+	} `json:"buffer"`
+	Defaults map[string]json.RawMessage `json:"defaults"`
 }
 
 type probeConfig struct {
@@ -321,6 +331,26 @@ func settingsFrom(m *v3alpha1.Module, d *Diagnostics) Settings {
 	set(&s.GRPCWeb, c.EnableGRPCWeb)
 	s.GRPCStats = c.GRPCStats
 	set(&s.LuaScripts, c.LuaScripts)
+	if g := c.Gzip; g != nil {
+		if g.CompressionLevel != "" && !slices.Contains(gzipLevels, g.CompressionLevel) {
+			d.Error(key, "gzip: compression_level %q is not one of %v: gzip not enabled", g.CompressionLevel, gzipLevels)
+		} else if g.CompressionStrategy != "" && !slices.Contains(gzipStrategies, g.CompressionStrategy) {
+			d.Error(key, "gzip: compression_strategy %q is not one of %v: gzip not enabled", g.CompressionStrategy, gzipStrategies)
+		} else {
+			s.Gzip = g
+		}
+	}
+	if b := c.Buffer; b != nil {
+		switch {
+		case b.MaxRequestBytes == nil || *b.MaxRequestBytes <= 0:
+			d.Error(key, "buffer: missing required field: max_request_bytes")
+		default:
+			s.BufferMaxRequestBytes = *b.MaxRequestBytes
+		}
+		if len(b.MaxRequestTime) > 0 {
+			d.Notice(key, "buffer: 'max_request_time' is no longer supported, ignoring")
+		}
+	}
 	s.MappingDefaults = mappingDefaults(c.Defaults, key, d)
 	return s
 }
@@ -360,3 +390,21 @@ type GRPCStats struct {
 	} `json:"services,omitempty"`
 	UpstreamStats bool `json:"upstream_stats,omitempty"`
 }
+
+// Gzip is the Module's gzip: response compression.
+type Gzip struct {
+	MemoryLevel                *int     `json:"memory_level,omitempty"`
+	MinContentLength           *int     `json:"min_content_length,omitempty"`
+	CompressionLevel           string   `json:"compression_level,omitempty"`
+	CompressionStrategy        string   `json:"compression_strategy,omitempty"`
+	WindowBits                 *int     `json:"window_bits,omitempty"`
+	ContentType                []string `json:"content_type,omitempty"`
+	DisableOnEtagHeader        bool     `json:"disable_on_etag_header,omitempty"`
+	RemoveAcceptEncodingHeader bool     `json:"remove_accept_encoding_header,omitempty"`
+}
+
+// The values Envoy's gzip compressor takes.
+var (
+	gzipLevels     = []string{"DEFAULT_COMPRESSION", "BEST_SPEED", "COMPRESSION_LEVEL_1", "COMPRESSION_LEVEL_2", "COMPRESSION_LEVEL_3", "COMPRESSION_LEVEL_4", "COMPRESSION_LEVEL_5", "COMPRESSION_LEVEL_6", "COMPRESSION_LEVEL_7", "COMPRESSION_LEVEL_8", "COMPRESSION_LEVEL_9", "BEST_COMPRESSION"}
+	gzipStrategies = []string{"DEFAULT_STRATEGY", "FILTERED", "HUFFMAN_ONLY", "RLE", "FIXED"}
+)
