@@ -12,6 +12,7 @@ import (
 	accesslogv3 "github.com/envoyproxy/go-control-plane/envoy/config/accesslog/v3"
 	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
 	listenerv3 "github.com/envoyproxy/go-control-plane/envoy/config/listener/v3"
+	rbacconfigv3 "github.com/envoyproxy/go-control-plane/envoy/config/rbac/v3"
 	routev3 "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
 	fileaccesslogv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/access_loggers/file/v3"
 	gzipv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/compression/gzip/compressor/v3"
@@ -23,6 +24,7 @@ import (
 	grpcwebv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/grpc_web/v3"
 	healthcheckv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/health_check/v3"
 	luav3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/lua/v3"
+	rbacv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/rbac/v3"
 	routerv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/router/v3"
 	proxyprotocolv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/listener/proxy_protocol/v3"
 	tlsinspectorv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/listener/tls_inspector/v3"
@@ -264,6 +266,28 @@ func (t *translator) httpFilters() []*hcmv3.HttpFilter {
 	}
 	if n := s.BufferMaxRequestBytes; n > 0 {
 		add("envoy.filters.http.buffer", &bufferv3.Buffer{MaxRequestBytes: wrapperspb.UInt32(uint32(n))})
+	}
+	if ip := s.IPAllowDeny; ip != nil {
+		var ids []*rbacconfigv3.Principal
+		for _, p := range ip.Principals {
+			cidr := &corev3.CidrRange{AddressPrefix: p.Address, PrefixLen: wrapperspb.UInt32(uint32(p.PrefixLen))}
+			principal := &rbacconfigv3.Principal{Identifier: &rbacconfigv3.Principal_DirectRemoteIp{DirectRemoteIp: cidr}}
+			if p.Kind == "remote_ip" {
+				principal.Identifier = &rbacconfigv3.Principal_RemoteIp{RemoteIp: cidr}
+			}
+			ids = append(ids, principal)
+		}
+		principal := ids[0]
+		if len(ids) > 1 {
+			principal = &rbacconfigv3.Principal{Identifier: &rbacconfigv3.Principal_OrIds{OrIds: &rbacconfigv3.Principal_Set{Ids: ids}}}
+		}
+		add("envoy.filters.http.rbac", &rbacv3.RBAC{Rules: &rbacconfigv3.RBAC{
+			Action: rbacconfigv3.RBAC_Action(rbacconfigv3.RBAC_Action_value[ip.Action]),
+			Policies: map[string]*rbacconfigv3.Policy{"ambassador-ip-" + strings.ToLower(ip.Action): {
+				Permissions: []*rbacconfigv3.Permission{{Rule: &rbacconfigv3.Permission_Any{Any: true}}},
+				Principals:  []*rbacconfigv3.Principal{principal},
+			}},
+		}})
 	}
 	add("envoy.filters.http.cors", &corsv3.Cors{})
 	add("envoy.filters.http.router", &routerv3.Router{})

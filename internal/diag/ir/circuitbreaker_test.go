@@ -37,9 +37,10 @@ func TestModuleFilterSettingsAreChecked(t *testing.T) {
 		config string
 		want   string
 	}{
-		"gzip level":    {`{"gzip": {"compression_level": "BEST"}}`, `compression_level "BEST" is not one of`},
-		"gzip strategy": {`{"gzip": {"compression_strategy": "FAST"}}`, `compression_strategy "FAST" is not one of`},
-		"buffer size":   {`{"buffer": {}}`, "missing required field: max_request_bytes"},
+		"gzip level":     {`{"gzip": {"compression_level": "BEST"}}`, `compression_level "BEST" is not one of`},
+		"gzip strategy":  {`{"gzip": {"compression_strategy": "FAST"}}`, `compression_strategy "FAST" is not one of`},
+		"buffer size":    {`{"buffer": {}}`, "missing required field: max_request_bytes"},
+		"allow and deny": {`{"ip_allow": [{"peer": "127.0.0.1"}], "ip_deny": [{"peer": "10.0.0.1"}]}`, "ip_allow and ip_deny may not both be set"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			m := &v3alpha1.Module{}

@@ -65,6 +65,8 @@ type Settings struct {
 	// BufferMaxRequestBytes turns on request buffering (the buffer
 	// filter) up to this size.
 	BufferMaxRequestBytes int `json:"buffer_max_request_bytes,omitempty"`
+	// IPAllowDeny is the ip_allow or ip_deny rule (RBAC filter).
+	IPAllowDeny *IPAllowDeny `json:"ip_allow_deny,omitempty"`
 	// MappingDefaults fill in Mapping fields the Mapping leaves out
 	// (the Module's `defaults`).
 	MappingDefaults MappingDefaults `json:"mapping_defaults"`
@@ -250,6 +252,8 @@ type moduleConfig struct {
 	GRPCStats              *GRPCStats          `json:"grpc_stats"`
 	LuaScripts             *string             `json:"lua_scripts"`
 	Gzip                   *Gzip               `json:"gzip"`
+	IPAllow                []map[string]string `json:"ip_allow"`
+	IPDeny                 []map[string]string `json:"ip_deny"`
 	Buffer                 *struct {
 		MaxRequestBytes *int            `json:"max_request_bytes"`
 		MaxRequestTime  json.RawMessage `json:"max_request_time"`
@@ -339,6 +343,15 @@ func settingsFrom(m *v3alpha1.Module, d *Diagnostics) Settings {
 		} else {
 			s.Gzip = g
 		}
+	}
+	switch {
+	case c.IPAllow != nil && c.IPDeny != nil:
+		d.Error(key, "ip_allow and ip_deny may not both be set")
+		s.IPAllowDeny = ipAllowDeny(c.IPAllow, true, key, d)
+	case c.IPAllow != nil:
+		s.IPAllowDeny = ipAllowDeny(c.IPAllow, true, key, d)
+	case c.IPDeny != nil:
+		s.IPAllowDeny = ipAllowDeny(c.IPDeny, false, key, d)
 	}
 	if b := c.Buffer; b != nil {
 		switch {
