@@ -290,7 +290,7 @@ func (t *translator) httpFilters() []*hcmv3.HttpFilter {
 		}})
 	}
 	add("envoy.filters.http.cors", &corsv3.Cors{})
-	add("envoy.filters.http.router", &routerv3.Router{})
+	add("envoy.filters.http.router", &routerv3.Router{SuppressEnvoyHeaders: s.SuppressEnvoyHeaders})
 	return out
 }
 
@@ -373,14 +373,13 @@ func (t *translator) httpConnectionManager(l *ir.Listener, hosts []*ir.Host) *li
 				}},
 			})},
 		}},
-		HttpFilters:               t.httpFilters(),
-		NormalizePath:             wrapperspb.Bool(true),
-		UseRemoteAddress:          wrapperspb.Bool(s.UseRemoteAddress),
-		ServerName:                s.ServerName,
-		HttpProtocolOptions:       &corev3.Http1ProtocolOptions{AcceptHttp_10: s.EnableHTTP10},
-		PreserveExternalRequestId: false,
-		StripMatchingHostPort:     s.StripMatchingHostPort,
-		MergeSlashes:              s.MergeSlashes,
+		HttpFilters:           t.httpFilters(),
+		NormalizePath:         wrapperspb.Bool(true),
+		UseRemoteAddress:      wrapperspb.Bool(s.UseRemoteAddress),
+		ServerName:            s.ServerName,
+		HttpProtocolOptions:   &corev3.Http1ProtocolOptions{AcceptHttp_10: s.EnableHTTP10},
+		StripMatchingHostPort: s.StripMatchingHostPort,
+		MergeSlashes:          s.MergeSlashes,
 		RouteSpecifier: &hcmv3.HttpConnectionManager_RouteConfig{RouteConfig: &routev3.RouteConfiguration{
 			VirtualHosts: t.virtualHosts(l, hosts),
 		}},
@@ -390,6 +389,30 @@ func (t *translator) httpConnectionManager(l *ir.Listener, hosts []*ir.Host) *li
 	}
 	if s.ListenerIdleTimeoutMs > 0 {
 		hcm.CommonHttpProtocolOptions = &corev3.HttpProtocolOptions{IdleTimeout: millis(s.ListenerIdleTimeoutMs)}
+	}
+	if a := s.HeadersWithUnderscoresAction; a != "" {
+		if hcm.CommonHttpProtocolOptions == nil {
+			hcm.CommonHttpProtocolOptions = &corev3.HttpProtocolOptions{}
+		}
+		hcm.CommonHttpProtocolOptions.HeadersWithUnderscoresAction = corev3.HttpProtocolOptions_HeadersWithUnderscoresAction(corev3.HttpProtocolOptions_HeadersWithUnderscoresAction_value[a])
+	}
+	if s.MaxRequestHeadersKb > 0 {
+		hcm.MaxRequestHeadersKb = wrapperspb.UInt32(uint32(s.MaxRequestHeadersKb))
+	}
+	hcm.HttpProtocolOptions.AllowChunkedLength = s.AllowChunkedLength
+	if s.ProperCase {
+		hcm.HttpProtocolOptions.HeaderKeyFormat = &corev3.Http1ProtocolOptions_HeaderKeyFormat{
+			HeaderFormat: &corev3.Http1ProtocolOptions_HeaderKeyFormat_ProperCaseWords_{ProperCaseWords: &corev3.Http1ProtocolOptions_HeaderKeyFormat_ProperCaseWords{}},
+		}
+	}
+	hcm.PreserveExternalRequestId = s.PreserveExternalRequestID
+	if f := s.ForwardClientCertDetails; f != "" {
+		hcm.ForwardClientCertDetails = hcmv3.HttpConnectionManager_ForwardClientCertDetails(hcmv3.HttpConnectionManager_ForwardClientCertDetails_value[f])
+	}
+	if c := s.SetCurrentClientCertDetails; c != nil {
+		hcm.SetCurrentClientCertDetails = &hcmv3.HttpConnectionManager_SetCurrentClientCertDetails{
+			Subject: wrapperspb.Bool(c.Subject), Cert: c.Cert, Chain: c.Chain, Dns: c.DNS, Uri: c.URI,
+		}
 	}
 	return &listenerv3.Filter{
 		Name:       "envoy.filters.network.http_connection_manager",

@@ -67,6 +67,16 @@ type Settings struct {
 	BufferMaxRequestBytes int `json:"buffer_max_request_bytes,omitempty"`
 	// IPAllowDeny is the ip_allow or ip_deny rule (RBAC filter).
 	IPAllowDeny *IPAllowDeny `json:"ip_allow_deny,omitempty"`
+
+	// HTTP connection manager settings, as Emissary names them.
+	HeadersWithUnderscoresAction string                       `json:"headers_with_underscores_action,omitempty"`
+	MaxRequestHeadersKb          int                          `json:"max_request_headers_kb,omitempty"`
+	AllowChunkedLength           bool                         `json:"allow_chunked_length,omitempty"`
+	PreserveExternalRequestID    bool                         `json:"preserve_external_request_id,omitempty"`
+	ForwardClientCertDetails     string                       `json:"forward_client_cert_details,omitempty"`
+	SetCurrentClientCertDetails  *SetCurrentClientCertDetails `json:"set_current_client_cert_details,omitempty"`
+	ProperCase                   bool                         `json:"proper_case,omitempty"`
+	SuppressEnvoyHeaders         bool                         `json:"suppress_envoy_headers,omitempty"`
 	// MappingDefaults fill in Mapping fields the Mapping leaves out
 	// (the Module's `defaults`).
 	MappingDefaults MappingDefaults `json:"mapping_defaults"`
@@ -238,22 +248,31 @@ type moduleConfig struct {
 	EnableIPv4 *bool `json:"enable_ipv4"`
 	EnableIPv6 *bool `json:"enable_ipv6"`
 
-	Resolver               *string             `json:"resolver"`
-	UseAmbassadorNamespace *bool               `json:"use_ambassador_namespace_for_service_resolution"`
-	DefaultLabelDomain     *string             `json:"default_label_domain"`
-	AddLinkerdHeaders      *bool               `json:"add_linkerd_headers"`
-	KeepAlive              *v3alpha1.KeepAlive `json:"keepalive"`
-	RetryPolicy            json.RawMessage     `json:"retry_policy"`
-	CircuitBreakers        json.RawMessage     `json:"circuit_breakers"`
-	LoadBalancer           json.RawMessage     `json:"load_balancer"`
-	CORS                   json.RawMessage     `json:"cors"`
-	EnableGRPCHTTP11Bridge *bool               `json:"enable_grpc_http11_bridge"`
-	EnableGRPCWeb          *bool               `json:"enable_grpc_web"`
-	GRPCStats              *GRPCStats          `json:"grpc_stats"`
-	LuaScripts             *string             `json:"lua_scripts"`
-	Gzip                   *Gzip               `json:"gzip"`
-	IPAllow                []map[string]string `json:"ip_allow"`
-	IPDeny                 []map[string]string `json:"ip_deny"`
+	Resolver               *string                      `json:"resolver"`
+	UseAmbassadorNamespace *bool                        `json:"use_ambassador_namespace_for_service_resolution"`
+	DefaultLabelDomain     *string                      `json:"default_label_domain"`
+	AddLinkerdHeaders      *bool                        `json:"add_linkerd_headers"`
+	KeepAlive              *v3alpha1.KeepAlive          `json:"keepalive"`
+	RetryPolicy            json.RawMessage              `json:"retry_policy"`
+	CircuitBreakers        json.RawMessage              `json:"circuit_breakers"`
+	LoadBalancer           json.RawMessage              `json:"load_balancer"`
+	CORS                   json.RawMessage              `json:"cors"`
+	EnableGRPCHTTP11Bridge *bool                        `json:"enable_grpc_http11_bridge"`
+	EnableGRPCWeb          *bool                        `json:"enable_grpc_web"`
+	GRPCStats              *GRPCStats                   `json:"grpc_stats"`
+	LuaScripts             *string                      `json:"lua_scripts"`
+	Gzip                   *Gzip                        `json:"gzip"`
+	IPAllow                []map[string]string          `json:"ip_allow"`
+	HeadersWithUnderscores *string                      `json:"headers_with_underscores_action"`
+	MaxRequestHeadersKb    *int                         `json:"max_request_headers_kb"`
+	AllowChunkedLength     *bool                        `json:"allow_chunked_length"`
+	PreserveExternalReqID  *bool                        `json:"preserve_external_request_id"`
+	ForwardClientCert      *string                      `json:"forward_client_cert_details"`
+	SetCurrentClientCert   *SetCurrentClientCertDetails `json:"set_current_client_cert_details"`
+	ProperCase             *bool                        `json:"proper_case"`
+	HeaderCaseOverrides    json.RawMessage              `json:"header_case_overrides"`
+	SuppressEnvoyHeaders   *bool                        `json:"suppress_envoy_headers"`
+	IPDeny                 []map[string]string          `json:"ip_deny"`
 	Buffer                 *struct {
 		MaxRequestBytes *int            `json:"max_request_bytes"`
 		MaxRequestTime  json.RawMessage `json:"max_request_time"`
@@ -353,6 +372,29 @@ func settingsFrom(m *v3alpha1.Module, d *Diagnostics) Settings {
 	case c.IPDeny != nil:
 		s.IPAllowDeny = ipAllowDeny(c.IPDeny, false, key, d)
 	}
+	if v := c.HeadersWithUnderscores; v != nil {
+		if slices.Contains([]string{"ALLOW", "REJECT_REQUEST", "DROP_HEADER"}, *v) {
+			s.HeadersWithUnderscoresAction = *v
+		} else {
+			d.Error(key, "headers_with_underscores_action %q is not ALLOW, REJECT_REQUEST or DROP_HEADER: ignored", *v)
+		}
+	}
+	if v := c.ForwardClientCert; v != nil {
+		if slices.Contains([]string{"SANITIZE", "FORWARD_ONLY", "APPEND_FORWARD", "SANITIZE_SET", "ALWAYS_FORWARD_ONLY"}, *v) {
+			s.ForwardClientCertDetails = *v
+		} else {
+			d.Error(key, "forward_client_cert_details %q is not one of SANITIZE, FORWARD_ONLY, APPEND_FORWARD, SANITIZE_SET, ALWAYS_FORWARD_ONLY: ignored", *v)
+		}
+	}
+	set(&s.MaxRequestHeadersKb, c.MaxRequestHeadersKb)
+	set(&s.AllowChunkedLength, c.AllowChunkedLength)
+	set(&s.PreserveExternalRequestID, c.PreserveExternalReqID)
+	s.SetCurrentClientCertDetails = c.SetCurrentClientCert
+	set(&s.ProperCase, c.ProperCase)
+	set(&s.SuppressEnvoyHeaders, c.SuppressEnvoyHeaders)
+	if len(c.HeaderCaseOverrides) > 0 && string(c.HeaderCaseOverrides) != "null" {
+		d.Error(key, "header_case_overrides needs Emissary's custom Envoy header formatter, which this gateway's Envoy does not have: ignored (proper_case is supported)")
+	}
 	if b := c.Buffer; b != nil {
 		switch {
 		case b.MaxRequestBytes == nil || *b.MaxRequestBytes <= 0:
@@ -421,3 +463,13 @@ var (
 	gzipLevels     = []string{"DEFAULT_COMPRESSION", "BEST_SPEED", "COMPRESSION_LEVEL_1", "COMPRESSION_LEVEL_2", "COMPRESSION_LEVEL_3", "COMPRESSION_LEVEL_4", "COMPRESSION_LEVEL_5", "COMPRESSION_LEVEL_6", "COMPRESSION_LEVEL_7", "COMPRESSION_LEVEL_8", "COMPRESSION_LEVEL_9", "BEST_COMPRESSION"}
 	gzipStrategies = []string{"DEFAULT_STRATEGY", "FILTERED", "HUFFMAN_ONLY", "RLE", "FIXED"}
 )
+
+// SetCurrentClientCertDetails says which parts of the client certificate
+// go in the x-forwarded-client-cert header.
+type SetCurrentClientCertDetails struct {
+	Subject bool `json:"subject,omitempty"`
+	Cert    bool `json:"cert,omitempty"`
+	Chain   bool `json:"chain,omitempty"`
+	DNS     bool `json:"dns,omitempty"`
+	URI     bool `json:"uri,omitempty"`
+}
