@@ -297,8 +297,7 @@ func TestTranslateCommandReadsSnapshots(t *testing.T) {
 }
 
 // Kinds the translator does not handle yet are reported, not dropped in
-// silence; an AuthService stops generation altogether, because routing
-// without it would expose what it protects.
+// silence, and the rest of the configuration still flows.
 func TestUnsupportedKinds(t *testing.T) {
 	base := `
 apiVersion: getambassador.io/v3alpha1
@@ -319,22 +318,6 @@ spec: {service: "logs:9001", driver: http}
 		t.Errorf("LogService should be reported as unsupported, errors: %v", out.IR.Diagnostics.Errors)
 	}
 
-	withAuth := base + `---
-apiVersion: getambassador.io/v3alpha1
-kind: AuthService
-metadata: {name: auth, namespace: default}
-spec: {auth_service: "auth:3000", proto: http}
-`
-	out, err = Translate(snapshot.FromYAML("in.yaml", []byte(withAuth), "default"), TranslateOptions{})
-	if err == nil || !strings.Contains(err.Error(), "AuthService is not supported yet") {
-		t.Fatalf("err = %v, want a refusal naming the AuthService", err)
-	}
-	if out.EnvoyJSON != nil || out.Config != nil {
-		t.Error("no configuration may come out of a refused translation")
-	}
-	if a, err := out.AConfJSON(); err != nil || !strings.Contains(string(a), "AuthService/auth.default") {
-		t.Error("the diagnostics should still say why")
-	}
 }
 
 // TCPMappings, read back from envoy.json as Envoy gets them: which

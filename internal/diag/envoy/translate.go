@@ -19,6 +19,7 @@ import (
 	bufferv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/buffer/v3"
 	compressorv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/compressor/v3"
 	corsv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/cors/v3"
+	extauthzv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/ext_authz/v3"
 	grpchttp1bridgev3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/grpc_http1_bridge/v3"
 	grpcstatsv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/grpc_stats/v3"
 	grpcwebv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/grpc_web/v3"
@@ -101,6 +102,7 @@ type translator struct {
 	kinds map[vhostKind]int
 	// decoded remembers what each Any holds (see Config.decoded).
 	decoded map[*anypb.Any]proto.Message
+	anyMu   sync.Mutex
 	// unpacked are the Anys left for Config.Pack.
 	unpacked []*anypb.Any
 }
@@ -108,6 +110,9 @@ type translator struct {
 // any packs a message; only a programming error can make it fail.
 func (t *translator) any(m proto.Message) *anypb.Any {
 	a, err := anypb.New(m)
+	// Routes are built on every core: the record is shared.
+	t.anyMu.Lock()
+	defer t.anyMu.Unlock()
 	if err != nil && t.err == nil {
 		t.err = err
 	}
@@ -290,6 +295,13 @@ func (t *translator) httpFilters() []*hcmv3.HttpFilter {
 		}})
 	}
 	add("envoy.filters.http.cors", &corsv3.Cors{})
+	if a := t.ir.Auth; a != nil {
+		if a.Misconfigured {
+			add("envoy.filters.http.lua", &luav3.Lua{DefaultSourceCode: &corev3.DataSource{Specifier: &corev3.DataSource_InlineString{InlineString: authFailClosed(a.Key)}}})
+		} else {
+			add("envoy.filters.http.ext_authz", extAuthz(a))
+		}
+	}
 	add("envoy.filters.http.router", &routerv3.Router{SuppressEnvoyHeaders: s.SuppressEnvoyHeaders})
 	return out
 }
@@ -451,7 +463,7 @@ type vhostKind struct {
 // came over TLS (X-Forwarded-Proto: https) and one for the rest. Variants
 // share the parts they do not change with r (generated messages are never
 // modified after they are built), which keeps large configurations cheap.
-func variants(r *routev3.Route, securityModel, insecureAction string) []*routev3.Route {
+func (t *translator) variants(r *routev3.Route, securityModel, insecureAction string) []*routev3.Route {
 	var out []*routev3.Route
 	if securityModel != "INSECURE" {
 		secure := r
@@ -469,6 +481,10 @@ func variants(r *routev3.Route, securityModel, insecureAction string) []*routev3
 			// (header changes, per-filter config) stays.
 			redirect := routeWithMatch(r, r.Match)
 			redirect.Action = httpsRedirect
+			if t.ir.Auth != nil {
+				// Redirecting to https needs no authorization.
+				redirect.TypedPerFilterConfig = map[string]*anypb.Any{"envoy.filters.http.ext_authz": t.any(authDisabled)}
+			}
 			out = append(out, redirect)
 		}
 	}
@@ -545,7 +561,7 @@ func (t *translator) buildAllRoutes() {
 					t.shown[i] = make([][]*routev3.Route, len(kinds))
 					for k, kind := range kinds {
 						for _, r := range routes {
-							t.shown[i][k] = append(t.shown[i][k], variants(r, kind.securityModel, kind.insecureAction)...)
+							t.shown[i][k] = append(t.shown[i][k], t.variants(r, kind.securityModel, kind.insecureAction)...)
 						}
 					}
 				}
@@ -648,6 +664,12 @@ func (t *translator) buildGroupRoutes(g *ir.Group) []*routev3.Route {
 			}
 			r.TypedPerFilterConfig = map[string]*anypb.Any{"envoy.filters.http.cors": t.any(policy)}
 		}
+		if auth := t.authPerRoute(m); auth != nil {
+			if r.TypedPerFilterConfig == nil {
+				r.TypedPerFilterConfig = map[string]*anypb.Any{}
+			}
+			r.TypedPerFilterConfig["envoy.filters.http.ext_authz"] = auth
+		}
 		r.RequestHeadersToAdd = headersToAdd(m.AddRequestHeaders)
 		r.ResponseHeadersToAdd = headersToAdd(m.AddResponseHeaders)
 		r.RequestHeadersToRemove = m.RemoveRequestHeaders
@@ -681,7 +703,26 @@ func (t *translator) redirectRoute(m *ir.Mapping) *routev3.Route {
 		}}
 	}
 	r.Action = &routev3.Route_Redirect{Redirect: redirect}
+	// A redirect never needs authorizing (as in Emissary).
+	r.TypedPerFilterConfig = map[string]*anypb.Any{"envoy.filters.http.ext_authz": t.any(authDisabled)}
 	return r
+}
+
+// authDisabled turns ext_authz off for a route.
+var authDisabled = &extauthzv3.ExtAuthzPerRoute{Override: &extauthzv3.ExtAuthzPerRoute_Disabled{Disabled: true}}
+
+// authPerRoute is a Mapping's ext_authz setting: off with bypass_auth,
+// its context extensions otherwise (nil when it has none).
+func (t *translator) authPerRoute(m *ir.Mapping) *anypb.Any {
+	switch {
+	case m.BypassAuth:
+		return t.any(authDisabled)
+	case len(m.AuthContextExtensions) > 0:
+		return t.any(&extauthzv3.ExtAuthzPerRoute{Override: &extauthzv3.ExtAuthzPerRoute_CheckSettings{
+			CheckSettings: &extauthzv3.CheckSettings{ContextExtensions: m.AuthContextExtensions},
+		}})
+	}
+	return nil
 }
 
 // match is a route's conditions: the path, headers (with :authority as a

@@ -113,7 +113,11 @@ func Build(snap *snapshot.Snapshot, opts Options) *IR {
 	}
 	out.Groups = groups
 	out.TCPGroups = buildTCP(r.tcpMappings, out, cs, r.tlsContexts, opts, d)
+	out.Auth = buildAuth(r.auths, cs, out.Settings, d)
 	out.Clusters = cs.sorted()
+	if out.Auth != nil && out.Auth.cluster != nil {
+		out.Auth.Cluster = out.Auth.cluster.EnvoyName
+	}
 	nameTCPClusters(out.TCPGroups)
 	checkEndpointServices(out.Clusters, snap, d)
 	for m, c := range clusterOf {
@@ -305,6 +309,7 @@ type resources struct {
 	hosts       []*v3alpha1.Host
 	mappings    []*v3alpha1.Mapping
 	tcpMappings []*v3alpha1.TCPMapping
+	auths       []*v3alpha1.AuthService
 	tlsContexts []*v3alpha1.TLSContext
 	ksr         []*v3alpha1.KubernetesServiceResolver
 	ker         []*v3alpha1.KubernetesEndpointResolver
@@ -364,6 +369,7 @@ func collect(snap *snapshot.Snapshot, opts Options, d *Diagnostics) *resources {
 	add(objects(k.TLSContexts), "")
 	add(objects(k.Mappings), "")
 	add(objects(k.TCPMappings), "")
+	add(objects(k.AuthServices), "")
 	add(objects(k.KubernetesServiceResolvers), "")
 	add(objects(k.KubernetesEndpointResolvers), "")
 	add(objects(k.ConsulResolvers), "")
@@ -406,6 +412,10 @@ func collect(snap *snapshot.Snapshot, opts Options, d *Diagnostics) *resources {
 			if admit("TCPMapping", o, o.Spec.AmbassadorID, l.location) {
 				r.tcpMappings = append(r.tcpMappings, o)
 			}
+		case *v3alpha1.AuthService:
+			if admit("AuthService", o, o.Spec.AmbassadorID, l.location) {
+				r.auths = append(r.auths, o)
+			}
 		case *v3alpha1.KubernetesServiceResolver:
 			if admit("KubernetesServiceResolver", o, o.Spec.AmbassadorID, l.location) {
 				r.ksr = append(r.ksr, o)
@@ -442,13 +452,9 @@ func collect(snap *snapshot.Snapshot, opts Options, d *Diagnostics) *resources {
 			if admit(kind, o, ids(o), "") {
 				key := Key(kind, o.GetName(), o.GetNamespace())
 				d.Error(key, "%s is not supported yet: ignored", kind)
-				if kind == "AuthService" {
-					r.unsafe = append(r.unsafe, key+": AuthService is not supported yet; a configuration without it would route requests unauthenticated, so none is generated")
-				}
 			}
 		}
 	}
-	unsupported("AuthService", objects(k.AuthServices), func(o client.Object) v3alpha1.AmbassadorID { return o.(*v3alpha1.AuthService).Spec.AmbassadorID })
 	unsupported("RateLimitService", objects(k.RateLimitServices), func(o client.Object) v3alpha1.AmbassadorID { return o.(*v3alpha1.RateLimitService).Spec.AmbassadorID })
 	unsupported("LogService", objects(k.LogServices), func(o client.Object) v3alpha1.AmbassadorID { return o.(*v3alpha1.LogService).Spec.AmbassadorID })
 	unsupported("TracingService", objects(k.TracingServices), func(o client.Object) v3alpha1.AmbassadorID { return o.(*v3alpha1.TracingService).Spec.AmbassadorID })

@@ -41,6 +41,8 @@ type IR struct {
 	Hosts     []*Host     `json:"hosts"`
 	Groups    []*Group    `json:"groups"`
 	Clusters  []*Cluster  `json:"clusters"`
+	// Auth is the external authorization requests pass, if any.
+	Auth *Auth `json:"auth,omitempty"`
 	// TCPGroups are the TCPMappings, by the filter chain they make.
 	TCPGroups []*TCPGroup  `json:"tcp_groups,omitempty"`
 	Secrets   []*TLSSecret `json:"tls_secrets,omitempty"`

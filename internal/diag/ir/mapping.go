@@ -75,10 +75,13 @@ type Mapping struct {
 	// LoadBalancer is how the cluster spreads requests.
 	LoadBalancer *LoadBalancer `json:"load_balancer,omitempty"`
 	// CORS is the route's CORS policy.
-	CORS          *CORS    `json:"cors,omitempty"`
-	IdleTimeoutMs int      `json:"idle_timeout_ms,omitempty"`
-	AllowUpgrade  []string `json:"allow_upgrade,omitempty"`
-	Priority      string   `json:"priority,omitempty"`
+	CORS *CORS `json:"cors,omitempty"`
+	// BypassAuth skips the AuthService; AuthContextExtensions go to it.
+	BypassAuth            bool              `json:"bypass_auth,omitempty"`
+	AuthContextExtensions map[string]string `json:"auth_context_extensions,omitempty"`
+	IdleTimeoutMs         int               `json:"idle_timeout_ms,omitempty"`
+	AllowUpgrade          []string          `json:"allow_upgrade,omitempty"`
+	Priority              string            `json:"priority,omitempty"`
 
 	AddRequestHeaders     []AddedHeader `json:"add_request_headers,omitempty"`
 	AddResponseHeaders    []AddedHeader `json:"add_response_headers,omitempty"`
@@ -159,6 +162,8 @@ func newMapping(m *v3alpha1.Mapping, s Settings, opts Options, d *Diagnostics) *
 		ConnectTimeoutMs:      msOr(spec.ConnectTimeout, 3000),
 		RetryPolicy:           cmp.Or(retryPolicy(spec.RetryPolicy, key, d), s.RetryPolicy),
 		CORS:                  cmp.Or(corsFrom(spec.CORS), s.CORS),
+		BypassAuth:            isTrue(spec.BypassAuth),
+		AuthContextExtensions: spec.AuthContextExtensions,
 		ClusterIdleTimeoutMs:  msOr(spec.ClusterIdleTimeout, s.ClusterIdleTimeoutMs),
 		ClusterMaxLifetimeMs:  msOr(spec.ClusterMaxConnectionLifetime, s.ClusterMaxConnectionLifetimeMs),
 		RateLimitLabels:       spec.Labels,
