@@ -59,12 +59,26 @@ func TestAuthServiceGuardsRoutes(t *testing.T) {
 	if cluster != "cluster_extauth_auth_default_3000_default" || svc.GetPathPrefix() != "/extauth" || svc.GetServerUri().GetTimeout().AsDuration().String() != "2s" {
 		t.Errorf("http service %v", svc)
 	}
-	found := false
+	// The AuthServices that agree share the checks, round-robin.
+	var endpoints []string
 	for _, c := range b.GetStaticResources().GetClusters() {
-		found = found || c.GetName() == cluster
+		if c.GetName() != cluster {
+			continue
+		}
+		for _, e := range c.GetLoadAssignment().GetEndpoints()[0].GetLbEndpoints() {
+			a := e.GetEndpoint().GetAddress().GetSocketAddress()
+			endpoints = append(endpoints, fmt.Sprintf("%s:%d", a.GetAddress(), a.GetPortValue()))
+		}
 	}
-	if !found {
-		t.Errorf("no cluster %s", cluster)
+	if want := []string{"auth.default:3000", "auth-b.default:3000", "auth-c.default:3000"}; !slices.Equal(endpoints, want) {
+		t.Errorf("cluster %s endpoints %v, want %v", cluster, endpoints, want)
+	}
+	var added []string
+	for _, h := range svc.GetAuthorizationRequest().GetHeadersToAdd() {
+		added = append(added, h.GetKey()+"="+h.GetValue())
+	}
+	if want := []string{"x-from-gateway=emissary-go", "l5d-dst-override=auth.default:3000"}; !slices.Equal(added, want) {
+		t.Errorf("headers added to checks %v, want %v", added, want)
 	}
 	var allowed []string
 	for _, p := range authz.GetAllowedHeaders().GetPatterns() {
@@ -92,6 +106,11 @@ func TestAuthServiceGuardsRoutes(t *testing.T) {
 				}
 			}
 			key := r.GetMatch().GetPrefix()
+			if strings.HasPrefix(key, "/api/") && r.GetRoute() != nil {
+				if h := r.GetRequestHeadersToAdd(); len(h) != 1 || h[0].GetHeader().GetKey() != "l5d-dst-override" || h[0].GetHeader().GetValue() != "api:80" {
+					t.Errorf("/api/ adds headers %v, want l5d-dst-override: api:80", h)
+				}
+			}
 			if r.GetRedirect() != nil {
 				key += " (redirect)"
 			}
@@ -113,8 +132,10 @@ func TestAuthServiceGuardsRoutes(t *testing.T) {
 		}
 	}
 
-	if errs := out.IR.Diagnostics.Errors["AuthService/second.default"]; len(errs) != 1 || !strings.Contains(errs[0], "only one AuthService") {
-		t.Errorf("the unused AuthService is not reported: %v", out.IR.Diagnostics.Errors)
+	errs := out.IR.Diagnostics.Errors
+	if len(errs) != 2 || !strings.Contains(fmt.Sprint(errs["AuthService/third.default"]), "multiple timeout_ms values") ||
+		!strings.Contains(fmt.Sprint(errs["AuthService/wrong-proto.default"]), "not used: its proto, protocol_version differ") {
+		t.Errorf("want the third AuthService's timeout and the gRPC one reported, and nothing else: %v", errs)
 	}
 }
 

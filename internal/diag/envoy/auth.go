@@ -35,9 +35,18 @@ func extAuthz(a *ir.Auth) *extauthzv3.ExtAuthz {
 		for _, k := range slices.Sorted(maps.Keys(a.AddAuthHeaders)) {
 			headersToAdd = append(headersToAdd, &corev3.HeaderValue{Key: k, Value: a.AddAuthHeaders[k]})
 		}
+		if a.LinkerdDstOverride != "" {
+			headersToAdd = append(headersToAdd, &corev3.HeaderValue{Key: "l5d-dst-override", Value: a.LinkerdDstOverride})
+		}
+		// Envoy takes the URI's scheme and authority from the cluster;
+		// Emissary writes the path prefix where the host would be.
+		scheme := "http://"
+		if a.OriginateTLS {
+			scheme = "https://"
+		}
 		out.Services = &extauthzv3.ExtAuthz_HttpService{HttpService: &extauthzv3.HttpService{
 			ServerUri: &corev3.HttpUri{
-				Uri:              "http://" + strings.TrimPrefix(a.PathPrefix, "/"),
+				Uri:              scheme + strings.TrimPrefix(a.PathPrefix, "/"),
 				HttpUpstreamType: &corev3.HttpUri_Cluster{Cluster: a.Cluster},
 				Timeout:          timeout,
 			},

@@ -33,9 +33,13 @@ func (t *translator) cluster(c *ir.Cluster) *clusterv3.Cluster {
 	} else {
 		out.ClusterDiscoveryType = &clusterv3.Cluster_Type{Type: clusterv3.Cluster_DiscoveryType(clusterv3.Cluster_DiscoveryType_value[c.Type])}
 		out.RespectDnsTtl = c.RespectDNSTTL
+		endpoints := []*endpointv3.LbEndpoint{lbEndpoint(c.Host, c.Port)}
+		for _, e := range c.MoreEndpoints {
+			endpoints = append(endpoints, lbEndpoint(e.Host, e.Port))
+		}
 		out.LoadAssignment = &endpointv3.ClusterLoadAssignment{
 			ClusterName: c.EnvoyName,
-			Endpoints:   []*endpointv3.LocalityLbEndpoints{{LbEndpoints: []*endpointv3.LbEndpoint{lbEndpoint(c.Host, c.Port)}}},
+			Endpoints:   []*endpointv3.LocalityLbEndpoints{{LbEndpoints: endpoints}},
 		}
 	}
 	if c.HTTP2 {

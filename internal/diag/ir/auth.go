@@ -1,6 +1,8 @@
 package ir
 
 import (
+	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -10,12 +12,20 @@ import (
 // Auth is the external authorization every request passes (Envoy's
 // ext_authz), from the AuthService.
 type Auth struct {
-	Key   string `json:"key"`
-	Proto string `json:"proto"`
-	// Cluster is the authorization service's cluster.
-	Cluster    string `json:"cluster"`
-	PathPrefix string `json:"path_prefix,omitempty"`
-	TimeoutMs  int    `json:"timeout_ms"`
+	Key string `json:"key"`
+	// Sources are the AuthServices whose services take the checks, in
+	// turn; the first (Key) decides every setting.
+	Sources []string `json:"sources"`
+	Proto   string   `json:"proto"`
+	// Cluster is the authorization service's cluster; OriginateTLS says
+	// it speaks TLS (an https server URI).
+	Cluster      string `json:"cluster"`
+	OriginateTLS bool   `json:"originate_tls,omitempty"`
+	// LinkerdDstOverride is the l5d-dst-override header sent with each
+	// check (add_linkerd_headers), so a Linkerd sidecar routes it.
+	LinkerdDstOverride string `json:"l5d_dst_override,omitempty"`
+	PathPrefix         string `json:"path_prefix,omitempty"`
+	TimeoutMs          int    `json:"timeout_ms"`
 	// AllowedRequestHeaders go to the service; AllowedAuthorizationHeaders
 	// come back from it to the upstream and the client. Both include
 	// Emissary's built-in lists, lower-cased and sorted.
@@ -50,11 +60,8 @@ func buildAuth(list []*v3alpha1.AuthService, cs *clusterSet, s Settings, d *Diag
 	}
 	a := list[0]
 	key := Key("AuthService", a.Name, a.Namespace)
-	for _, other := range list[1:] {
-		d.Error(Key("AuthService", other.Name, other.Namespace), "only one AuthService is used: %s", key)
-	}
 	spec := &a.Spec
-	out := &Auth{Key: key, Proto: firstNonEmpty(string(spec.Proto), "http"), PathPrefix: spec.PathPrefix,
+	out := &Auth{Key: key, Sources: []string{key}, Proto: firstNonEmpty(string(spec.Proto), "http"), PathPrefix: spec.PathPrefix,
 		TimeoutMs: msOr(spec.Timeout, 5000), AddAuthHeaders: spec.AddAuthHeaders}
 	fail := func(format string, args ...any) {
 		d.Error(key, format, args...)
@@ -111,5 +118,87 @@ func buildAuth(list []*v3alpha1.AuthService, cs *clusterSet, s Settings, d *Diag
 	if out.cluster = cs.clusterFor(m, "extauth", d); out.cluster == nil {
 		out.Misconfigured = true
 	}
+	if out.cluster != nil && boolOr(spec.AddLinkerdHeaders, s.AddLinkerdHeaders) {
+		out.LinkerdDstOverride = fmt.Sprintf("%s:%d", out.cluster.Host, out.cluster.Port)
+	}
+	for _, other := range list[1:] {
+		out.join(a, other, d)
+	}
 	return out
+}
+
+// Settings that make the authorization service's cluster: AuthServices
+// that differ in one of them cannot share it.
+var authClusterFields = map[string]bool{"proto": true, "protocol_version": true, "tls": true, "stats_name": true, "circuit_breakers": true, "v2ExplicitTLS": true}
+
+// join adds another AuthService's service to the one in use, so that
+// checks round-robin between them (as Emissary documents). The first
+// AuthService's settings win; each one the other sets differently is
+// reported on it, and one that would change the cluster keeps it out.
+func (out *Auth) join(first, other *v3alpha1.AuthService, d *Diagnostics) {
+	key := Key("AuthService", other.Name, other.Namespace)
+	diffs := differingFields(first.Spec, other.Spec, "auth_service", "ambassador_id")
+	var clusterDiffs []string
+	for _, field := range diffs {
+		if authClusterFields[field] {
+			clusterDiffs = append(clusterDiffs, field)
+		}
+	}
+	c := out.cluster
+	switch {
+	case len(clusterDiffs) > 0:
+		d.Error(key, "AuthService not used: its %s differ from %s's, which every AuthService shares", strings.Join(clusterDiffs, ", "), out.Key)
+		return
+	case c == nil:
+		d.Error(key, "AuthService not used: %s, whose cluster it would share, cannot be used", out.Key)
+		return
+	case c.Type == "EDS":
+		d.Error(key, "AuthService not used: the %s resolver's cluster takes the endpoints of one service, %s's", c.ResolverKind, out.Key)
+		return
+	}
+	svc, err := parseService(other.Spec.AuthService)
+	if err != nil {
+		d.Error(key, "%v", err)
+		return
+	}
+	for _, field := range diffs {
+		d.Error(key, "AuthService cannot support multiple %s values; using %s's", field, out.Key)
+	}
+	e := HostPort{Host: svc.Host, Port: svc.EffectivePort(c.OriginateTLS)}
+	if e != (HostPort{Host: c.Host, Port: c.Port}) && !slices.Contains(c.MoreEndpoints, e) {
+		c.MoreEndpoints = append(c.MoreEndpoints, e)
+	}
+	c.Users = appendUnique(c.Users, key)
+	out.Sources = append(out.Sources, key)
+}
+
+// differingFields names the top-level fields (as written in YAML) that
+// two specs set differently, ignoring some; sorted.
+func differingFields(a, b any, ignore ...string) []string {
+	fields := func(v any) map[string]string {
+		raw, _ := json.Marshal(v)
+		var m map[string]json.RawMessage
+		_ = json.Unmarshal(raw, &m)
+		out := map[string]string{}
+		for k, v := range m {
+			if !slices.Contains(ignore, k) {
+				out[k] = string(v)
+			}
+		}
+		return out
+	}
+	fa, fb := fields(a), fields(b)
+	var diff []string
+	for k := range fa {
+		if fa[k] != fb[k] {
+			diff = append(diff, k)
+		}
+	}
+	for k := range fb {
+		if _, ok := fa[k]; !ok {
+			diff = append(diff, k)
+		}
+	}
+	slices.Sort(diff)
+	return diff
 }

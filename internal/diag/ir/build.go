@@ -117,6 +117,7 @@ func Build(snap *snapshot.Snapshot, opts Options) *IR {
 	out.Clusters = cs.sorted()
 	if out.Auth != nil && out.Auth.cluster != nil {
 		out.Auth.Cluster = out.Auth.cluster.EnvoyName
+		out.Auth.OriginateTLS = out.Auth.cluster.OriginateTLS
 	}
 	nameTCPClusters(out.TCPGroups)
 	checkEndpointServices(out.Clusters, snap, d)

@@ -17,6 +17,9 @@ type Cluster struct {
 	// Host and Port are where a DNS cluster connects.
 	Host string `json:"host"`
 	Port int    `json:"port"`
+	// MoreEndpoints share a DNS cluster's load round-robin (several
+	// AuthServices, say).
+	MoreEndpoints []HostPort `json:"more_endpoints,omitempty"`
 	// EDSName names the endpoints an EDS cluster takes (k8s/ns/svc/port,
 	// consul/dc/svc).
 	EDSName string `json:"eds_service_name,omitempty"`
@@ -43,6 +46,12 @@ type Cluster struct {
 	LoadBalancer *LoadBalancer `json:"load_balancer,omitempty"`
 	// Users are the resources whose routes use this cluster.
 	Users []string `json:"referenced_by"`
+}
+
+// HostPort is a host and port a DNS cluster resolves and connects to.
+type HostPort struct {
+	Host string `json:"host"`
+	Port int    `json:"port"`
 }
 
 // resolver says how a Mapping's service becomes endpoints.

@@ -361,8 +361,15 @@ func newMapping(m *v3alpha1.Mapping, s Settings, opts Options, d *Diagnostics) *
 		out.Service = spec.Service
 	} else {
 		out.Service = qualifyService(spec.Service, ns, opts.Namespace, kubernetesResolver)
-		if _, err := parseService(out.Service); err != nil {
+		svc, err := parseService(out.Service)
+		if err != nil {
 			fail("%v", err)
+		}
+		// Linkerd routes on this header rather than the Host.
+		if boolOr(spec.AddLinkerdHeaders, s.AddLinkerdHeaders) && err == nil {
+			hdr := AddedHeader{Name: "l5d-dst-override", Value: fmt.Sprintf("%s:%d", svc.Host, svc.EffectivePort(svc.Scheme == "https")), Append: true}
+			out.AddRequestHeaders = append(slices.DeleteFunc(slices.Clone(out.AddRequestHeaders), func(h AddedHeader) bool { return h.Name == hdr.Name }), hdr)
+			slices.SortFunc(out.AddRequestHeaders, func(a, b AddedHeader) int { return strings.Compare(a.Name, b.Name) })
 		}
 	}
 	if !ok {
