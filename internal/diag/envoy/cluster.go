@@ -7,6 +7,7 @@ import (
 	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
 	endpointv3 "github.com/envoyproxy/go-control-plane/envoy/config/endpoint/v3"
 	tlsv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/transport_sockets/tls/v3"
+	typev3 "github.com/envoyproxy/go-control-plane/envoy/type/v3"
 	"google.golang.org/protobuf/types/known/wrapperspb"
 
 	"github.com/emissary-go/emissary/internal/diag/ir"
@@ -44,6 +45,9 @@ func (t *translator) cluster(c *ir.Cluster) *clusterv3.Cluster {
 	}
 	if c.HTTP2 {
 		out.Http2ProtocolOptions = &corev3.Http2ProtocolOptions{}
+	}
+	for _, h := range c.HealthChecks {
+		out.HealthChecks = append(out.HealthChecks, healthCheck(h))
 	}
 	if c.IdleTimeoutMs > 0 || c.MaxLifetimeMs > 0 {
 		opts := &corev3.HttpProtocolOptions{}
@@ -107,4 +111,29 @@ func lbPolicy(lb *ir.LoadBalancer) clusterv3.Cluster_LbPolicy {
 		return clusterv3.Cluster_ROUND_ROBIN
 	}
 	return clusterv3.Cluster_LbPolicy(clusterv3.Cluster_LbPolicy_value[strings.ToUpper(lb.Policy)])
+}
+
+func healthCheck(h ir.HealthCheck) *corev3.HealthCheck {
+	out := &corev3.HealthCheck{
+		Timeout:            millis(h.TimeoutMs),
+		Interval:           millis(h.IntervalMs),
+		HealthyThreshold:   wrapperspb.UInt32(uint32(h.HealthyThreshold)),
+		UnhealthyThreshold: wrapperspb.UInt32(uint32(h.UnhealthyThreshold)),
+	}
+	if g := h.GRPC; g != nil {
+		out.HealthChecker = &corev3.HealthCheck_GrpcHealthCheck_{GrpcHealthCheck: &corev3.HealthCheck_GrpcHealthCheck{ServiceName: g.ServiceName, Authority: g.Authority}}
+		return out
+	}
+	p := h.HTTP
+	check := &corev3.HealthCheck_HttpHealthCheck{
+		Path:                   p.Path,
+		Host:                   p.Host,
+		RequestHeadersToAdd:    headersToAdd(p.AddRequestHeaders),
+		RequestHeadersToRemove: p.RemoveRequestHeaders,
+	}
+	for _, r := range p.ExpectedStatuses {
+		check.ExpectedStatuses = append(check.ExpectedStatuses, &typev3.Int64Range{Start: int64(r[0]), End: int64(r[1])})
+	}
+	out.HealthChecker = &corev3.HealthCheck_HttpHealthCheck_{HttpHealthCheck: check}
+	return out
 }

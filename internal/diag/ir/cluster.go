@@ -2,6 +2,7 @@ package ir
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 )
@@ -44,6 +45,8 @@ type Cluster struct {
 	CircuitBreakers []CircuitBreaker `json:"circuit_breakers,omitempty"`
 	// LoadBalancer is the policy, round_robin when nil.
 	LoadBalancer *LoadBalancer `json:"load_balancer,omitempty"`
+	// HealthChecks are active checks of each endpoint (EDS clusters).
+	HealthChecks []HealthCheck `json:"health_checks,omitempty"`
 	// Users are the resources whose routes use this cluster.
 	Users []string `json:"referenced_by"`
 }
@@ -125,6 +128,15 @@ func (cs *clusterSet) clusterFor(m *Mapping, marker string, d *Diagnostics) *Clu
 	name := clusterName(fields...)
 	if c, ok := cs.byName[name]; ok {
 		c.Users = appendUnique(c.Users, m.Key)
+		// Health checks are not part of the name (as in Emissary): the
+		// first Mapping's hold for the cluster.
+		switch {
+		case len(m.HealthChecks) == 0:
+		case c.Type != "EDS":
+			healthChecksNeedEDS(m, res, d)
+		case !reflect.DeepEqual(m.HealthChecks, c.HealthChecks):
+			d.Error(m.Key, "health_checks differ from those of %s, whose cluster %s this Mapping shares: using theirs", c.Users[0], name)
+		}
 		return c
 	}
 	c := &Cluster{
@@ -171,8 +183,22 @@ func (cs *clusterSet) clusterFor(m *Mapping, marker string, d *Diagnostics) *Clu
 			c.EDSName = fmt.Sprintf("consul/%s/%s", res.Datacenter, c.Host)
 		}
 	}
+	if len(m.HealthChecks) > 0 {
+		if c.Type == "EDS" {
+			c.HealthChecks = m.HealthChecks
+		} else {
+			healthChecksNeedEDS(m, res, d)
+		}
+	}
 	cs.byName[name] = c
 	return c
+}
+
+// healthChecksNeedEDS reports health checks on a DNS cluster: checking a
+// DNS name (a Kubernetes Service's one address) says nothing about the
+// endpoints behind it, so Emissary ignores them too.
+func healthChecksNeedEDS(m *Mapping, res resolver, d *Diagnostics) {
+	d.Error(m.Key, "health_checks need a resolver that gives Envoy the endpoints (KubernetesEndpointResolver or ConsulResolver), not %s: health_checks ignored", res.Kind)
 }
 
 func dnsLookupFamily(v4, v6 bool) string {

@@ -110,6 +110,8 @@ type Mapping struct {
 	ClusterIdleTimeoutMs int        `json:"cluster_idle_timeout_ms,omitempty"`
 	ClusterMaxLifetimeMs int        `json:"cluster_max_connection_lifetime_ms,omitempty"`
 	KeepAlive            *KeepAlive `json:"keepalive,omitempty"`
+	// HealthChecks run against the endpoints of the Mapping's cluster.
+	HealthChecks []HealthCheck `json:"health_checks,omitempty"`
 
 	// Labels for rate limiting are kept for the rate-limit filter.
 	RateLimitLabels v3alpha1.DomainMap `json:"labels,omitempty"`
@@ -221,6 +223,7 @@ func newMapping(m *v3alpha1.Mapping, s Settings, opts Options, d *Diagnostics) *
 	if spec.OutlierDetection != "" {
 		fail("outlier_detection is not supported")
 	}
+	out.HealthChecks = healthChecks(spec.HealthChecks, key, d)
 	if out.Prefix == "" {
 		fail("prefix is required")
 	}
