@@ -68,6 +68,7 @@ start (and on POST /_internal/v0/fs?path=DIR), without watt.`,
 				opts.Paths.ClusterMap = filepath.Join(filepath.Dir(args[1]), "clustermap.json")
 			}
 			opts.IR.SingleNamespace = envBool(os.Getenv("AMBASSADOR_SINGLE_NAMESPACE"))
+			opts.IR.FileExists = fileExists
 			log := logging.New(cmd.ErrOrStderr(), logging.FromEnv(os.Getenv, "diagd"))
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGTERM, syscall.SIGINT)
 			defer stop()

@@ -120,3 +120,11 @@ func writeIfChanged(path string, data []byte, mode os.FileMode) (bool, error) {
 	}
 	return true, writeFile(path, data, mode)
 }
+
+// fileExists is how the translator learns whether a file the
+// configuration names (an error body's text_format_source) is there for
+// Envoy to read.
+func fileExists(name string) bool {
+	st, err := os.Stat(name)
+	return err == nil && !st.IsDir()
+}

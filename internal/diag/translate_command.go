@@ -61,6 +61,7 @@ resource has an error).`,
 				}
 				secretDir = abs
 			}
+			opts.FileExists = fileExists
 			out, err := Translate(snap, TranslateOptions{IR: opts, Envoy: envoy.Options{SecretDir: secretDir}})
 			for _, line := range out.IR.Diagnostics.Sorted() {
 				fmt.Fprintln(cmd.ErrOrStderr(), "error:", line)

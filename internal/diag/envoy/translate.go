@@ -19,6 +19,7 @@ import (
 	bufferv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/buffer/v3"
 	compressorv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/compressor/v3"
 	corsv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/cors/v3"
+	customresponsev3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/custom_response/v3"
 	extauthzv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/ext_authz/v3"
 	grpchttp1bridgev3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/grpc_http1_bridge/v3"
 	grpcstatsv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/grpc_stats/v3"
@@ -103,6 +104,10 @@ type translator struct {
 	// decoded remembers what each Any holds (see Config.decoded).
 	decoded map[*anypb.Any]proto.Message
 	anyMu   sync.Mutex
+	// moduleErrorResponses is the Module's custom_response config, the
+	// same Any on every route that uses it.
+	moduleErrorResponses     *anypb.Any
+	moduleErrorResponsesOnce sync.Once
 	// unpacked are the Anys left for Config.Pack.
 	unpacked []*anypb.Any
 }
@@ -301,6 +306,9 @@ func (t *translator) httpFilters() []*hcmv3.HttpFilter {
 		} else {
 			add("envoy.filters.http.ext_authz", extAuthz(a))
 		}
+	}
+	if usesErrorResponses(t.ir) {
+		add(customResponseFilter, &customresponsev3.CustomResponse{})
 	}
 	add("envoy.filters.http.router", &routerv3.Router{SuppressEnvoyHeaders: s.SuppressEnvoyHeaders})
 	return out
@@ -669,6 +677,12 @@ func (t *translator) buildGroupRoutes(g *ir.Group) []*routev3.Route {
 				r.TypedPerFilterConfig = map[string]*anypb.Any{}
 			}
 			r.TypedPerFilterConfig["envoy.filters.http.ext_authz"] = auth
+		}
+		if er := t.errorResponsePerRoute(m); er != nil {
+			if r.TypedPerFilterConfig == nil {
+				r.TypedPerFilterConfig = map[string]*anypb.Any{}
+			}
+			r.TypedPerFilterConfig[customResponseFilter] = er
 		}
 		r.RequestHeadersToAdd = headersToAdd(m.AddRequestHeaders)
 		r.ResponseHeadersToAdd = headersToAdd(m.AddResponseHeaders)

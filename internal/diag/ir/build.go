@@ -32,6 +32,7 @@ func Build(snap *snapshot.Snapshot, opts Options) *IR {
 		Unsafe:      r.unsafe,
 	}
 	out.Settings = settingsFrom(r.module, d)
+	out.Settings.ErrorResponses = moduleErrorResponses(out.Settings.errorResponsesRaw, out.Settings.Source, opts.FileExists, d)
 	secrets := newSecretLookup(r.secrets)
 
 	// Listeners, one per socket.

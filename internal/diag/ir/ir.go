@@ -21,6 +21,10 @@ type Options struct {
 	// SingleNamespace is AMBASSADOR_SINGLE_NAMESPACE: resources in other
 	// namespaces are ignored.
 	SingleNamespace bool
+	// FileExists says whether a file named in the configuration is there
+	// (error_response_overrides' text_format_source); nil skips the
+	// check. The translator does no I/O of its own.
+	FileExists func(name string) bool
 }
 
 func (o Options) withDefaults() Options {

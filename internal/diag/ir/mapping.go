@@ -112,6 +112,10 @@ type Mapping struct {
 	KeepAlive            *KeepAlive `json:"keepalive,omitempty"`
 	// HealthChecks run against the endpoints of the Mapping's cluster.
 	HealthChecks []HealthCheck `json:"health_checks,omitempty"`
+	// ErrorResponses replace the Module's; BypassErrorResponses turns
+	// both off for this Mapping.
+	ErrorResponses       []ErrorResponse `json:"error_response_overrides,omitempty"`
+	BypassErrorResponses bool            `json:"bypass_error_response_overrides,omitempty"`
 
 	// Labels for rate limiting are kept for the rate-limit filter.
 	RateLimitLabels v3alpha1.DomainMap `json:"labels,omitempty"`
@@ -224,6 +228,8 @@ func newMapping(m *v3alpha1.Mapping, s Settings, opts Options, d *Diagnostics) *
 		fail("outlier_detection is not supported")
 	}
 	out.HealthChecks = healthChecks(spec.HealthChecks, key, d)
+	out.ErrorResponses = errorResponses(spec.ErrorResponseOverrides, key, opts.FileExists, d)
+	out.BypassErrorResponses = isTrue(spec.BypassErrorResponseOverrides)
 	if out.Prefix == "" {
 		fail("prefix is required")
 	}

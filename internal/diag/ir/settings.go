@@ -54,6 +54,10 @@ type Settings struct {
 	LoadBalancer *LoadBalancer `json:"load_balancer,omitempty"`
 	// CORS is the cors policy of Mappings that have none.
 	CORS *CORS `json:"cors,omitempty"`
+	// ErrorResponses replace the bodies of error responses on every
+	// route but those that bypass them or have their own.
+	ErrorResponses    []ErrorResponse `json:"error_response_overrides,omitempty"`
+	errorResponsesRaw json.RawMessage
 
 	// HTTP filters the Module turns on; Envoy runs them, in this order,
 	// before cors and the router, as Emissary orders them.
@@ -277,7 +281,8 @@ type moduleConfig struct {
 		MaxRequestBytes *int            `json:"max_request_bytes"`
 		MaxRequestTime  json.RawMessage `json:"max_request_time"`
 	} `json:"buffer"`
-	Defaults map[string]json.RawMessage `json:"defaults"`
+	Defaults               map[string]json.RawMessage `json:"defaults"`
+	ErrorResponseOverrides json.RawMessage            `json:"error_response_overrides"`
 }
 
 type probeConfig struct {
@@ -350,6 +355,7 @@ func settingsFrom(m *v3alpha1.Module, d *Diagnostics) Settings {
 	s.CircuitBreakers = moduleCircuitBreakers(c.CircuitBreakers, key, d)
 	s.LoadBalancer = moduleLoadBalancer(c.LoadBalancer, key, d)
 	s.CORS = moduleCORS(c.CORS, key, d)
+	s.errorResponsesRaw = c.ErrorResponseOverrides
 	set(&s.GRPCHTTP11Bridge, c.EnableGRPCHTTP11Bridge)
 	set(&s.GRPCWeb, c.EnableGRPCWeb)
 	s.GRPCStats = c.GRPCStats
