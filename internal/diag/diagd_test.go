@@ -435,6 +435,59 @@ func TestDiagdCoalescesBursts(t *testing.T) {
 	}
 }
 
+// With the Module's diagnostics off, the pages are shown only to clients
+// on the pod (as the health server reports them), unless
+// allow_non_local says otherwise.
+func TestDiagdPagesFollowTheModulesDiagnostics(t *testing.T) {
+	snaps := newSnapshotServer(t)
+	d := startDiagd(t, nil)
+	module := func(diagnostics string) string {
+		return config("/quote/") + `---
+apiVersion: getambassador.io/v3alpha1
+kind: Module
+metadata: {name: ambassador, namespace: default}
+spec: {config: {diagnostics: ` + diagnostics + `}}
+`
+	}
+	status := func(path, client string) int {
+		req, _ := http.NewRequest("GET", d.url+path, nil)
+		if client != "" {
+			req.Header.Set(DiagIPHeader, client)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for i, tc := range []struct {
+		diagnostics        string
+		offPod, onPod, own int
+	}{
+		{"{enabled: true}", 200, 200, 200},
+		{"{enabled: false}", 404, 200, 200},
+		{"{enabled: false, allow_non_local: true}", 200, 200, 200},
+	} {
+		d.notify(t, snaps.add(t, fmt.Sprintf("/%d", i), module(tc.diagnostics)))
+		d.waitAttempts(t, i+1)
+		for _, path := range []string{"/ambassador/v0/diag/", "/ambassador/v0/diag/Mapping/quote.default"} {
+			if got := status(path, "10.1.2.3"); got != tc.offPod {
+				t.Errorf("%s: %s for an off-pod client: %d, want %d", tc.diagnostics, path, got, tc.offPod)
+			}
+			if got := status(path, "127.0.0.1"); got != tc.onPod {
+				t.Errorf("%s: %s for an on-pod client: %d, want %d", tc.diagnostics, path, got, tc.onPod)
+			}
+			if got := status(path, ""); got != tc.own {
+				t.Errorf("%s: %s straight to diagd: %d, want %d", tc.diagnostics, path, got, tc.own)
+			}
+		}
+		if got := status("/ambassador/v0/check_ready", "10.1.2.3"); got != 200 {
+			t.Errorf("%s: the probes must answer anyone: %d", tc.diagnostics, got)
+		}
+	}
+}
+
 func TestDiagdShowsResourcesAndTheirErrors(t *testing.T) {
 	snaps := newSnapshotServer(t)
 	d := startDiagd(t, nil)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -87,8 +88,37 @@ func (s *Server) features(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, counts)
 }
 
+// DiagIPHeader is where the health server (:8877) tells diagd the
+// address of the client it proxies for (Emissary's header).
+const DiagIPHeader = "X-Ambassador-Diag-IP"
+
+// showPages says whether the diagnostics pages may be shown to this
+// request: always to a client on the pod itself; to others only while
+// the Module's diagnostics are enabled or allow_non_local is set, as in
+// Emissary (the answer is otherwise a 404, as if there were no pages).
+func showPages(view ui.Input, r *http.Request) bool {
+	if view.IR != nil {
+		d := view.IR.Settings.Diagnostics
+		if d.Enabled || d.AllowNonLocal {
+			return true
+		}
+	}
+	client := r.Header.Get(DiagIPHeader)
+	if client == "" {
+		// Not proxied: diagd's own listener, normally loopback only.
+		client, _, _ = net.SplitHostPort(r.RemoteAddr)
+	}
+	ip := net.ParseIP(client)
+	return ip != nil && ip.IsLoopback()
+}
+
 func (s *Server) overview(w http.ResponseWriter, r *http.Request) {
-	o := ui.BuildOverview(s.Reconfigurer.View(s.System()))
+	view := s.Reconfigurer.View(s.System())
+	if !showPages(view, r) {
+		text(w, http.StatusNotFound, "Not found")
+		return
+	}
+	o := ui.BuildOverview(view)
 	if wantsJSON(r) {
 		writeJSON(w, http.StatusOK, o)
 		return
@@ -97,7 +127,12 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) resource(w http.ResponseWriter, r *http.Request) {
-	page, ok := ui.BuildResourcePage(s.Reconfigurer.View(s.System()), r.PathValue("key"))
+	view := s.Reconfigurer.View(s.System())
+	if !showPages(view, r) {
+		text(w, http.StatusNotFound, "Not found")
+		return
+	}
+	page, ok := ui.BuildResourcePage(view, r.PathValue("key"))
 	if !ok {
 		text(w, http.StatusNotFound, "no resource "+r.PathValue("key")+" in the configuration in force")
 		return

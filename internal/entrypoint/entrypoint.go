@@ -290,6 +290,18 @@ func (e *entrypoint) serveHealth() (*http.Server, error) {
 	}
 	diagdURL, _ := url.Parse("http://127.0.0.1:" + strconv.Itoa(e.opts.DiagdPort))
 	proxy := httputil.NewSingleHostReverseProxy(diagdURL)
+	direct := proxy.Director
+	proxy.Director = func(r *http.Request) {
+		direct(r)
+		// diagd shows its pages to off-pod clients only when the Module
+		// says so: it learns who the client is from this header, which
+		// a client cannot set for itself (it is always overwritten).
+		host, _, err := net.SplitHostPort(r.RemoteAddr)
+		if err != nil {
+			host = r.RemoteAddr
+		}
+		r.Header.Set(diag.DiagIPHeader, host)
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /ambassador/v0/check_alive", e.checkAlive)
 	mux.HandleFunc("GET /ambassador/v0/check_ready", e.checkReady)

@@ -233,6 +233,12 @@ func TestFilesModeEndToEnd(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "listener.yaml"), listener)
 	writeFile(t, filepath.Join(dir, "quote.yaml"), mappingYAML("quote", "/quote/", "quote"))
+	// Diagnostics off: the pages are for clients on the pod only.
+	writeFile(t, filepath.Join(dir, "module.yaml"), `apiVersion: getambassador.io/v3alpha1
+kind: Module
+metadata: {name: ambassador, namespace: default}
+spec: {config: {diagnostics: {enabled: false}}}
+`)
 	g := startGateway(t, dir)
 	g.waitReady(t)
 
@@ -251,8 +257,12 @@ func TestFilesModeEndToEnd(t *testing.T) {
 	wait(t, c, "the edited Mapping", func(s xdstest.State) bool { return routeTo(s, "/quote/v2/", "cluster_quote_default") })
 	t.Logf("from the file written to the client holding the route: %v", time.Since(start))
 
-	// The diagnostics UI through the health port.
-	resp, err := http.Get("http://" + g.health + "/ambassador/v0/diag/?json=true")
+	// The diagnostics UI through the health port, to this (local)
+	// client, whatever it claims to be: the health server says who the
+	// client is to diagd, over any header the client sent.
+	req, _ := http.NewRequest("GET", "http://"+g.health+"/ambassador/v0/diag/?json=true", nil)
+	req.Header.Set("X-Ambassador-Diag-IP", "10.9.9.9")
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil || resp.StatusCode != http.StatusOK {
 		t.Fatalf("diag UI through :8877: %v %v", err, resp)
 	}

@@ -225,6 +225,9 @@ type Probe struct {
 	Prefix  string `json:"prefix"`
 	Rewrite string `json:"rewrite"`
 	Service string `json:"service"`
+	// AllowNonLocal (diagnostics only) shows the diagnostics pages to
+	// clients off the pod even when the route to them is off.
+	AllowNonLocal bool `json:"allow_non_local,omitempty"`
 }
 
 // moduleConfig is the part of the ambassador Module's config this package
@@ -286,7 +289,8 @@ type moduleConfig struct {
 }
 
 type probeConfig struct {
-	Enabled *bool  `json:"enabled"`
+	Enabled       *bool `json:"enabled"`
+	AllowNonLocal *bool `json:"allow_non_local"`
 	Prefix  string `json:"prefix"`
 	Rewrite string `json:"rewrite"`
 	Service string `json:"service"`
@@ -423,7 +427,7 @@ func applyProbe(p *Probe, c *probeConfig) {
 		return
 	}
 	def := *p
-	*p = Probe{Enabled: c.Enabled != nil && *c.Enabled, Prefix: c.Prefix, Rewrite: c.Rewrite, Service: c.Service}
+	*p = Probe{Enabled: c.Enabled != nil && *c.Enabled, Prefix: c.Prefix, Rewrite: c.Rewrite, Service: c.Service, AllowNonLocal: c.AllowNonLocal != nil && *c.AllowNonLocal}
 	if p.Prefix == "" {
 		p.Prefix = def.Prefix
 	}
