@@ -289,11 +289,11 @@ type moduleConfig struct {
 }
 
 type probeConfig struct {
-	Enabled       *bool `json:"enabled"`
-	AllowNonLocal *bool `json:"allow_non_local"`
-	Prefix  string `json:"prefix"`
-	Rewrite string `json:"rewrite"`
-	Service string `json:"service"`
+	Enabled       *bool  `json:"enabled"`
+	AllowNonLocal *bool  `json:"allow_non_local"`
+	Prefix        string `json:"prefix"`
+	Rewrite       string `json:"rewrite"`
+	Service       string `json:"service"`
 }
 
 // diagdService is where the built-in routes go: diagd's port as the
