@@ -307,6 +307,9 @@ func (t *translator) httpFilters() []*hcmv3.HttpFilter {
 			add("envoy.filters.http.ext_authz", extAuthz(a))
 		}
 	}
+	if r := t.ir.RateLimit; r != nil {
+		add("envoy.filters.http.ratelimit", rateLimitFilter(r))
+	}
 	if usesErrorResponses(t.ir) {
 		add(customResponseFilter, &customresponsev3.CustomResponse{})
 	}
@@ -654,6 +657,7 @@ func (t *translator) buildGroupRoutes(g *ir.Group) []*routev3.Route {
 				RuntimeFraction: &corev3.RuntimeFractionalPercent{DefaultValue: &typev3.FractionalPercent{Numerator: numerator, Denominator: typev3.FractionalPercent_HUNDRED}},
 			}}
 		}
+		action.RateLimits = routeRateLimits(m.RateLimits)
 		r.Action = &routev3.Route_Route{Route: action}
 		if c := m.CORS; c != nil {
 			// The cors filter's per-route policy (RouteAction.cors, which

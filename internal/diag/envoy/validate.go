@@ -8,7 +8,10 @@ import (
 	"slices"
 	"sync"
 
+	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
 	routev3 "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
+	extauthzv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/ext_authz/v3"
+	ratelimitv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/ratelimit/v3"
 	hcmv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/http_connection_manager/v3"
 	tcpproxyv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/tcp_proxy/v3"
 	"google.golang.org/protobuf/proto"
@@ -68,6 +71,22 @@ func Validate(c *Config) error {
 		add(check.message(name, l, func(hcm *hcmv3.HttpConnectionManager) {
 			if rc := hcm.GetRouteConfig(); rc != nil {
 				add(checkRouteClusters(name, rc, clusters))
+			}
+			// Filters that call out (authorization, rate limits) must
+			// call clusters that exist.
+			for _, f := range hcm.GetHttpFilters() {
+				inner, ok := c.decoded[f.GetTypedConfig()]
+				if !ok {
+					var err error
+					if inner, err = f.GetTypedConfig().UnmarshalNew(); err != nil {
+						continue // reported by check.message
+					}
+				}
+				for _, n := range filterClusters(inner) {
+					if !clusters[n] {
+						add(fmt.Errorf("%s: http filter %s: cluster %q does not exist", name, f.GetName(), n))
+					}
+				}
 			}
 		}))
 		// TCP proxies, like routes, must send to clusters that exist.
@@ -325,4 +344,24 @@ func checkRouteClusters(listener string, rc *routev3.RouteConfiguration, cluster
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// filterClusters are the clusters an HTTP filter's config calls.
+func filterClusters(m proto.Message) []string {
+	var out []string
+	grpc := func(g *corev3.GrpcService) {
+		if n := g.GetEnvoyGrpc().GetClusterName(); n != "" {
+			out = append(out, n)
+		}
+	}
+	switch f := m.(type) {
+	case *extauthzv3.ExtAuthz:
+		grpc(f.GetGrpcService())
+		if n := f.GetHttpService().GetServerUri().GetCluster(); n != "" {
+			out = append(out, n)
+		}
+	case *ratelimitv3.RateLimit:
+		grpc(f.GetRateLimitService().GetGrpcService())
+	}
+	return out
 }

@@ -133,6 +133,12 @@ func TestValidateFindsEveryKindOfProblem(t *testing.T) {
 				{Name: "envoy.filters.network.tcp_proxy", ConfigType: &listenerv3.Filter_TypedConfig{TypedConfig: a}},
 			}})
 		}, `filter chain tcp: tcp_proxy: cluster "cluster_gone" does not exist`},
+		{"rate limit service cluster missing", func(t *testing.T, c *Config) {
+			addHTTPFilter(t, c, "envoy.filters.http.ratelimit", rateLimitFilter(&ir.RateLimit{Domain: "ambassador", Cluster: "cluster_rls_gone", TimeoutMs: 20}))
+		}, `http filter envoy.filters.http.ratelimit: cluster "cluster_rls_gone" does not exist`},
+		{"authorization service cluster missing", func(t *testing.T, c *Config) {
+			addHTTPFilter(t, c, "envoy.filters.http.ext_authz", extAuthz(&ir.Auth{Proto: "http", Cluster: "cluster_extauth_gone", TimeoutMs: 5000}))
+		}, `http filter envoy.filters.http.ext_authz: cluster "cluster_extauth_gone" does not exist`},
 		{"invalid route", func(t *testing.T, c *Config) {
 			hcm := &hcmv3.HttpConnectionManager{}
 			if err := c.Listeners[0].FilterChains[0].Filters[0].GetTypedConfig().UnmarshalTo(hcm); err != nil {
@@ -152,6 +158,18 @@ func TestValidateFindsEveryKindOfProblem(t *testing.T) {
 			}
 		})
 	}
+}
+
+// addHTTPFilter puts a filter first in the first listener's connection
+// manager.
+func addHTTPFilter(t *testing.T, c *Config, name string, m proto.Message) {
+	t.Helper()
+	hcm := &hcmv3.HttpConnectionManager{}
+	if err := c.Listeners[0].FilterChains[0].Filters[0].GetTypedConfig().UnmarshalTo(hcm); err != nil {
+		t.Fatal(err)
+	}
+	hcm.HttpFilters = append([]*hcmv3.HttpFilter{{Name: name, ConfigType: &hcmv3.HttpFilter_TypedConfig{TypedConfig: mustAny(t, m)}}}, hcm.HttpFilters...)
+	c.Listeners[0].FilterChains[0].Filters[0].ConfigType = &listenerv3.Filter_TypedConfig{TypedConfig: mustAny(t, hcm)}
 }
 
 // editRoute changes the first route of the first listener's connection

@@ -115,10 +115,20 @@ func Build(snap *snapshot.Snapshot, opts Options) *IR {
 	out.Groups = groups
 	out.TCPGroups = buildTCP(r.tcpMappings, out, cs, r.tlsContexts, opts, d)
 	out.Auth = buildAuth(r.auths, cs, out.Settings, d)
+	if out.RateLimit = buildRateLimit(r.rateLimits, cs, out.Settings, d); out.RateLimit != nil {
+		for _, g := range out.Groups {
+			for _, m := range g.Mappings {
+				m.RateLimits = rateLimits(m, out.RateLimit.Domain, out.Settings, d)
+			}
+		}
+	}
 	out.Clusters = cs.sorted()
 	if out.Auth != nil && out.Auth.cluster != nil {
 		out.Auth.Cluster = out.Auth.cluster.EnvoyName
 		out.Auth.OriginateTLS = out.Auth.cluster.OriginateTLS
+	}
+	if out.RateLimit != nil {
+		out.RateLimit.Cluster = out.RateLimit.cluster.EnvoyName
 	}
 	nameTCPClusters(out.TCPGroups)
 	checkEndpointServices(out.Clusters, snap, d)
@@ -312,6 +322,7 @@ type resources struct {
 	mappings    []*v3alpha1.Mapping
 	tcpMappings []*v3alpha1.TCPMapping
 	auths       []*v3alpha1.AuthService
+	rateLimits  []*v3alpha1.RateLimitService
 	tlsContexts []*v3alpha1.TLSContext
 	ksr         []*v3alpha1.KubernetesServiceResolver
 	ker         []*v3alpha1.KubernetesEndpointResolver
@@ -372,6 +383,7 @@ func collect(snap *snapshot.Snapshot, opts Options, d *Diagnostics) *resources {
 	add(objects(k.Mappings), "")
 	add(objects(k.TCPMappings), "")
 	add(objects(k.AuthServices), "")
+	add(objects(k.RateLimitServices), "")
 	add(objects(k.KubernetesServiceResolvers), "")
 	add(objects(k.KubernetesEndpointResolvers), "")
 	add(objects(k.ConsulResolvers), "")
@@ -418,6 +430,10 @@ func collect(snap *snapshot.Snapshot, opts Options, d *Diagnostics) *resources {
 			if admit("AuthService", o, o.Spec.AmbassadorID, l.location) {
 				r.auths = append(r.auths, o)
 			}
+		case *v3alpha1.RateLimitService:
+			if admit("RateLimitService", o, o.Spec.AmbassadorID, l.location) {
+				r.rateLimits = append(r.rateLimits, o)
+			}
 		case *v3alpha1.KubernetesServiceResolver:
 			if admit("KubernetesServiceResolver", o, o.Spec.AmbassadorID, l.location) {
 				r.ksr = append(r.ksr, o)
@@ -457,7 +473,6 @@ func collect(snap *snapshot.Snapshot, opts Options, d *Diagnostics) *resources {
 			}
 		}
 	}
-	unsupported("RateLimitService", objects(k.RateLimitServices), func(o client.Object) v3alpha1.AmbassadorID { return o.(*v3alpha1.RateLimitService).Spec.AmbassadorID })
 	unsupported("LogService", objects(k.LogServices), func(o client.Object) v3alpha1.AmbassadorID { return o.(*v3alpha1.LogService).Spec.AmbassadorID })
 	unsupported("TracingService", objects(k.TracingServices), func(o client.Object) v3alpha1.AmbassadorID { return o.(*v3alpha1.TracingService).Spec.AmbassadorID })
 	unsupported("DevPortal", objects(k.DevPortals), func(o client.Object) v3alpha1.AmbassadorID { return o.(*v3alpha1.DevPortal).Spec.AmbassadorID })

@@ -47,6 +47,8 @@ type IR struct {
 	Clusters  []*Cluster  `json:"clusters"`
 	// Auth is the external authorization requests pass, if any.
 	Auth *Auth `json:"auth,omitempty"`
+	// RateLimit is the RateLimitService in use, nil without one.
+	RateLimit *RateLimit `json:"ratelimit,omitempty"`
 	// TCPGroups are the TCPMappings, by the filter chain they make.
 	TCPGroups []*TCPGroup  `json:"tcp_groups,omitempty"`
 	Secrets   []*TLSSecret `json:"tls_secrets,omitempty"`

@@ -119,6 +119,9 @@ type Mapping struct {
 
 	// Labels for rate limiting are kept for the rate-limit filter.
 	RateLimitLabels v3alpha1.DomainMap `json:"labels,omitempty"`
+	// RateLimits are the route's descriptors for the rate limit
+	// service: its labels in the service's domain.
+	RateLimits [][]RateLimitAction `json:"rate_limits,omitempty"`
 
 	// Set while grouping.
 	GroupID     string      `json:"group_id"`

@@ -43,7 +43,10 @@ type Settings struct {
 	UseAmbassadorNamespace bool `json:"use_ambassador_namespace_for_service_resolution"`
 
 	DefaultLabelDomain string `json:"default_label_domain"`
-	AddLinkerdHeaders  bool   `json:"add_linkerd_headers"`
+	// DefaultLabels come first in every rate limit label group of their
+	// domain (the Module's default_labels).
+	DefaultLabels     map[string][]v3alpha1.MappingLabelSpecifier `json:"default_labels,omitempty"`
+	AddLinkerdHeaders bool                                        `json:"add_linkerd_headers"`
 	// KeepAlive is the default TCP keepalive for upstream connections.
 	KeepAlive *KeepAlive `json:"keepalive,omitempty"`
 	// RetryPolicy is the retry_policy of Mappings that have none.
@@ -286,6 +289,7 @@ type moduleConfig struct {
 	} `json:"buffer"`
 	Defaults               map[string]json.RawMessage `json:"defaults"`
 	ErrorResponseOverrides json.RawMessage            `json:"error_response_overrides"`
+	DefaultLabels          json.RawMessage            `json:"default_labels"`
 }
 
 type probeConfig struct {
@@ -360,6 +364,7 @@ func settingsFrom(m *v3alpha1.Module, d *Diagnostics) Settings {
 	s.LoadBalancer = moduleLoadBalancer(c.LoadBalancer, key, d)
 	s.CORS = moduleCORS(c.CORS, key, d)
 	s.errorResponsesRaw = c.ErrorResponseOverrides
+	s.DefaultLabels = moduleDefaultLabels(c.DefaultLabels, key, d)
 	set(&s.GRPCHTTP11Bridge, c.EnableGRPCHTTP11Bridge)
 	set(&s.GRPCWeb, c.EnableGRPCWeb)
 	s.GRPCStats = c.GRPCStats
