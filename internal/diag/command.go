@@ -118,7 +118,7 @@ func New(opts Options, log *slog.Logger) *Diagd {
 	hostname, _ := os.Hostname()
 	r := NewReconfigurer(ReconfigurerConfig{
 		Paths:         opts.Paths,
-		Translate:     TranslateOptions{IR: opts.IR, Envoy: envoy.Options{SecretDir: opts.Paths.SnapshotDir}},
+		Translate:     TranslateOptions{IR: opts.IR, Envoy: envoyOptionsFromEnv(opts.Paths.SnapshotDir, os.Getenv)},
 		SnapshotCount: opts.SnapshotCount,
 		Notify:        notifier(opts.NotifyPID),
 		Log:           log,
@@ -186,4 +186,15 @@ func notifier(pid int) func() error {
 func envBool(v string) bool {
 	b, _ := strconv.ParseBool(v)
 	return b
+}
+
+// envoyOptionsFromEnv reads Emissary's variables for the generated
+// configuration: AMBASSADOR_READY_PORT (default 8006) and
+// AMBASSADOR_READY_LOG.
+func envoyOptionsFromEnv(secretDir string, getenv func(string) string) envoy.Options {
+	o := envoy.Options{SecretDir: secretDir, ReadyLog: envBool(getenv("AMBASSADOR_READY_LOG"))}
+	if p, err := strconv.Atoi(getenv("AMBASSADOR_READY_PORT")); err == nil && p > 0 && p < 65536 {
+		o.ReadyPort = p
+	}
+	return o
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/emissary-go/emissary/internal/cli"
-	"github.com/emissary-go/emissary/internal/diag/envoy"
 	"github.com/emissary-go/emissary/internal/diag/ir"
 	"github.com/emissary-go/emissary/internal/snapshot"
 )
@@ -62,7 +61,7 @@ resource has an error).`,
 				secretDir = abs
 			}
 			opts.FileExists = fileExists
-			out, err := Translate(snap, TranslateOptions{IR: opts, Envoy: envoy.Options{SecretDir: secretDir}})
+			out, err := Translate(snap, TranslateOptions{IR: opts, Envoy: envoyOptionsFromEnv(secretDir, os.Getenv)})
 			for _, line := range out.IR.Diagnostics.Sorted() {
 				fmt.Fprintln(cmd.ErrOrStderr(), "error:", line)
 			}

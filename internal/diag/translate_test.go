@@ -306,16 +306,16 @@ metadata: {name: http, namespace: default}
 spec: {port: 8080, protocol: HTTP, securityModel: INSECURE, hostBinding: {namespace: {from: ALL}}}
 ---
 apiVersion: getambassador.io/v3alpha1
-kind: LogService
-metadata: {name: logs, namespace: default}
-spec: {service: "logs:9001", driver: http}
+kind: DevPortal
+metadata: {name: portal, namespace: default}
+spec: {default: true}
 `
 	out, err := Translate(snapshot.FromYAML("in.yaml", []byte(base), "default"), TranslateOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if errs := out.IR.Diagnostics.Errors["LogService/logs.default"]; len(errs) != 1 || !strings.Contains(errs[0], "not supported yet") {
-		t.Errorf("LogService should be reported as unsupported, errors: %v", out.IR.Diagnostics.Errors)
+	if errs := out.IR.Diagnostics.Errors["DevPortal/portal.default"]; len(errs) != 1 || !strings.Contains(errs[0], "not supported yet") {
+		t.Errorf("DevPortal should be reported as unsupported, errors: %v", out.IR.Diagnostics.Errors)
 	}
 
 }

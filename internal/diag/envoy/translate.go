@@ -14,7 +14,6 @@ import (
 	listenerv3 "github.com/envoyproxy/go-control-plane/envoy/config/listener/v3"
 	rbacconfigv3 "github.com/envoyproxy/go-control-plane/envoy/config/rbac/v3"
 	routev3 "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
-	fileaccesslogv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/access_loggers/file/v3"
 	gzipv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/compression/gzip/compressor/v3"
 	bufferv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/buffer/v3"
 	compressorv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/compressor/v3"
@@ -51,6 +50,9 @@ type Options struct {
 	SecretDir string
 	// ReadyPort is AMBASSADOR_READY_PORT, the Envoy readiness listener.
 	ReadyPort int
+	// ReadyLog is AMBASSADOR_READY_LOG: the readiness listener writes
+	// the file access log too.
+	ReadyLog bool
 }
 
 // Translate builds the Envoy configuration for an IR and validates it.
@@ -384,18 +386,8 @@ func (t *translator) hostsFor(l *ir.Listener) []*ir.Host {
 func (t *translator) httpConnectionManager(l *ir.Listener, hosts []*ir.Host) *listenerv3.Filter {
 	s := t.ir.Settings
 	hcm := &hcmv3.HttpConnectionManager{
-		StatPrefix: l.StatsPrefix,
-		AccessLog: []*accesslogv3.AccessLog{{
-			Name: "envoy.access_loggers.file",
-			ConfigType: &accesslogv3.AccessLog_TypedConfig{TypedConfig: t.any(&fileaccesslogv3.FileAccessLog{
-				Path: "/dev/fd/1",
-				AccessLogFormat: &fileaccesslogv3.FileAccessLog_LogFormat{LogFormat: &corev3.SubstitutionFormatString{
-					Format: &corev3.SubstitutionFormatString_TextFormatSource{TextFormatSource: &corev3.DataSource{
-						Specifier: &corev3.DataSource_InlineString{InlineString: defaultAccessLogFormat + "\n"},
-					}},
-				}},
-			})},
-		}},
+		StatPrefix:            l.StatsPrefix,
+		AccessLog:             t.accessLogs(),
 		HttpFilters:           t.httpFilters(),
 		NormalizePath:         wrapperspb.Bool(true),
 		UseRemoteAddress:      wrapperspb.Bool(s.UseRemoteAddress),
@@ -442,9 +434,6 @@ func (t *translator) httpConnectionManager(l *ir.Listener, hosts []*ir.Host) *li
 		ConfigType: &listenerv3.Filter_TypedConfig{TypedConfig: t.routeTable(hcm)},
 	}
 }
-
-// defaultAccessLogFormat is Emissary's access log line.
-const defaultAccessLogFormat = `ACCESS [%START_TIME%] "%REQ(:METHOD)% %REQ(X-ENVOY-ORIGINAL-PATH?:PATH)% %PROTOCOL%" %RESPONSE_CODE% %RESPONSE_FLAGS% %BYTES_RECEIVED% %BYTES_SENT% %DURATION% %RESP(X-ENVOY-UPSTREAM-SERVICE-TIME)% "%REQ(X-FORWARDED-FOR)%" "%REQ(USER-AGENT)%" "%REQ(X-REQUEST-ID)%" "%REQ(:AUTHORITY)%" "%UPSTREAM_HOST%"`
 
 // virtualHosts: one per Host, holding the routes of every group the Host
 // serves, each in its secure and insecure variants.
@@ -884,6 +873,12 @@ func (t *translator) readyListener() *listenerv3.Listener {
 	}
 	if ms := t.ir.Settings.ListenerIdleTimeoutMs; ms > 0 {
 		hcm.CommonHttpProtocolOptions = &corev3.HttpProtocolOptions{IdleTimeout: millis(ms)}
+	}
+	if t.opts.ReadyLog {
+		hcm.AccessLog = []*accesslogv3.AccessLog{{
+			Name:       "envoy.access_loggers.file",
+			ConfigType: &accesslogv3.AccessLog_TypedConfig{TypedConfig: t.any(fileAccessLog(t.ir.Settings.AccessLog))},
+		}}
 	}
 	return &listenerv3.Listener{
 		Name:    fmt.Sprintf("ambassador-listener-ready-127.0.0.1-%d", t.opts.ReadyPort),

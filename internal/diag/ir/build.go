@@ -122,6 +122,7 @@ func Build(snap *snapshot.Snapshot, opts Options) *IR {
 			}
 		}
 	}
+	out.LogService = buildLogService(r.logServices, cs, out.Settings, d)
 	out.Clusters = cs.sorted()
 	if out.Auth != nil && out.Auth.cluster != nil {
 		out.Auth.Cluster = out.Auth.cluster.EnvoyName
@@ -129,6 +130,9 @@ func Build(snap *snapshot.Snapshot, opts Options) *IR {
 	}
 	if out.RateLimit != nil {
 		out.RateLimit.Cluster = out.RateLimit.cluster.EnvoyName
+	}
+	if out.LogService != nil {
+		out.LogService.Cluster = out.LogService.cluster.EnvoyName
 	}
 	nameTCPClusters(out.TCPGroups)
 	checkEndpointServices(out.Clusters, snap, d)
@@ -323,6 +327,7 @@ type resources struct {
 	tcpMappings []*v3alpha1.TCPMapping
 	auths       []*v3alpha1.AuthService
 	rateLimits  []*v3alpha1.RateLimitService
+	logServices []*v3alpha1.LogService
 	tlsContexts []*v3alpha1.TLSContext
 	ksr         []*v3alpha1.KubernetesServiceResolver
 	ker         []*v3alpha1.KubernetesEndpointResolver
@@ -384,6 +389,7 @@ func collect(snap *snapshot.Snapshot, opts Options, d *Diagnostics) *resources {
 	add(objects(k.TCPMappings), "")
 	add(objects(k.AuthServices), "")
 	add(objects(k.RateLimitServices), "")
+	add(objects(k.LogServices), "")
 	add(objects(k.KubernetesServiceResolvers), "")
 	add(objects(k.KubernetesEndpointResolvers), "")
 	add(objects(k.ConsulResolvers), "")
@@ -434,6 +440,10 @@ func collect(snap *snapshot.Snapshot, opts Options, d *Diagnostics) *resources {
 			if admit("RateLimitService", o, o.Spec.AmbassadorID, l.location) {
 				r.rateLimits = append(r.rateLimits, o)
 			}
+		case *v3alpha1.LogService:
+			if admit("LogService", o, o.Spec.AmbassadorID, l.location) {
+				r.logServices = append(r.logServices, o)
+			}
 		case *v3alpha1.KubernetesServiceResolver:
 			if admit("KubernetesServiceResolver", o, o.Spec.AmbassadorID, l.location) {
 				r.ksr = append(r.ksr, o)
@@ -473,7 +483,6 @@ func collect(snap *snapshot.Snapshot, opts Options, d *Diagnostics) *resources {
 			}
 		}
 	}
-	unsupported("LogService", objects(k.LogServices), func(o client.Object) v3alpha1.AmbassadorID { return o.(*v3alpha1.LogService).Spec.AmbassadorID })
 	unsupported("TracingService", objects(k.TracingServices), func(o client.Object) v3alpha1.AmbassadorID { return o.(*v3alpha1.TracingService).Spec.AmbassadorID })
 	unsupported("DevPortal", objects(k.DevPortals), func(o client.Object) v3alpha1.AmbassadorID { return o.(*v3alpha1.DevPortal).Spec.AmbassadorID })
 

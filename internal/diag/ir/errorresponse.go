@@ -25,29 +25,29 @@ type ErrorResponse struct {
 // lets only these through, since Envoy cannot escape a literal "%".
 var (
 	formatOperator   = regexp.MustCompile(`%([A-Za-z0-9_]+)(\([^()%]*\))?(:[A-Za-z0-9_]+)?%`)
-	allowedOperators = map[string]bool{}
+	allowedOperators = func() map[string]bool {
+		out := map[string]bool{}
+		for _, op := range []string{
+			"START_TIME", "REQUEST_HEADERS_BYTES", "BYTES_RECEIVED", "PROTOCOL", "RESPONSE_CODE", "RESPONSE_CODE_DETAILS",
+			"CONNECTION_TERMINATION_DETAILS", "RESPONSE_HEADERS_BYTES", "RESPONSE_TRAILERS_BYTES", "BYTES_SENT",
+			"UPSTREAM_WIRE_BYTES_SENT", "UPSTREAM_WIRE_BYTES_RECEIVED", "UPSTREAM_HEADER_BYTES_SENT", "UPSTREAM_HEADER_BYTES_RECEIVED",
+			"DOWNSTREAM_WIRE_BYTES_SENT", "DOWNSTREAM_WIRE_BYTES_RECEIVED", "DOWNSTREAM_HEADER_BYTES_SENT", "DOWNSTREAM_HEADER_BYTES_RECEIVED",
+			"DURATION", "REQUEST_DURATION", "REQUEST_TX_DURATION", "RESPONSE_DURATION", "RESPONSE_TX_DURATION", "RESPONSE_FLAGS",
+			"ROUTE_NAME", "UPSTREAM_HOST", "UPSTREAM_CLUSTER", "UPSTREAM_LOCAL_ADDRESS", "UPSTREAM_TRANSPORT_FAILURE_REASON",
+			"DOWNSTREAM_REMOTE_ADDRESS", "DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT", "DOWNSTREAM_DIRECT_REMOTE_ADDRESS",
+			"DOWNSTREAM_DIRECT_REMOTE_ADDRESS_WITHOUT_PORT", "DOWNSTREAM_LOCAL_ADDRESS", "DOWNSTREAM_LOCAL_ADDRESS_WITHOUT_PORT",
+			"CONNECTION_ID", "GRPC_STATUS", "DOWNSTREAM_LOCAL_PORT", "REQ", "RESP", "TRAILER", "DYNAMIC_METADATA",
+			"CLUSTER_METADATA", "FILTER_STATE", "REQUESTED_SERVER_NAME", "DOWNSTREAM_LOCAL_URI_SAN", "DOWNSTREAM_PEER_URI_SAN",
+			"DOWNSTREAM_LOCAL_SUBJECT", "DOWNSTREAM_PEER_SUBJECT", "DOWNSTREAM_PEER_ISSUER", "DOWNSTREAM_TLS_SESSION_ID",
+			"DOWNSTREAM_TLS_CIPHER", "DOWNSTREAM_TLS_VERSION", "DOWNSTREAM_PEER_FINGERPRINT_256", "DOWNSTREAM_PEER_FINGERPRINT_1",
+			"DOWNSTREAM_PEER_SERIAL", "DOWNSTREAM_PEER_CERT", "DOWNSTREAM_PEER_CERT_V_START", "DOWNSTREAM_PEER_CERT_V_END",
+			"HOSTNAME", "LOCAL_REPLY_BODY", "FILTER_CHAIN_NAME",
+		} {
+			out[op] = true
+		}
+		return out
+	}()
 )
-
-func init() {
-	for _, op := range []string{
-		"START_TIME", "REQUEST_HEADERS_BYTES", "BYTES_RECEIVED", "PROTOCOL", "RESPONSE_CODE", "RESPONSE_CODE_DETAILS",
-		"CONNECTION_TERMINATION_DETAILS", "RESPONSE_HEADERS_BYTES", "RESPONSE_TRAILERS_BYTES", "BYTES_SENT",
-		"UPSTREAM_WIRE_BYTES_SENT", "UPSTREAM_WIRE_BYTES_RECEIVED", "UPSTREAM_HEADER_BYTES_SENT", "UPSTREAM_HEADER_BYTES_RECEIVED",
-		"DOWNSTREAM_WIRE_BYTES_SENT", "DOWNSTREAM_WIRE_BYTES_RECEIVED", "DOWNSTREAM_HEADER_BYTES_SENT", "DOWNSTREAM_HEADER_BYTES_RECEIVED",
-		"DURATION", "REQUEST_DURATION", "REQUEST_TX_DURATION", "RESPONSE_DURATION", "RESPONSE_TX_DURATION", "RESPONSE_FLAGS",
-		"ROUTE_NAME", "UPSTREAM_HOST", "UPSTREAM_CLUSTER", "UPSTREAM_LOCAL_ADDRESS", "UPSTREAM_TRANSPORT_FAILURE_REASON",
-		"DOWNSTREAM_REMOTE_ADDRESS", "DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT", "DOWNSTREAM_DIRECT_REMOTE_ADDRESS",
-		"DOWNSTREAM_DIRECT_REMOTE_ADDRESS_WITHOUT_PORT", "DOWNSTREAM_LOCAL_ADDRESS", "DOWNSTREAM_LOCAL_ADDRESS_WITHOUT_PORT",
-		"CONNECTION_ID", "GRPC_STATUS", "DOWNSTREAM_LOCAL_PORT", "REQ", "RESP", "TRAILER", "DYNAMIC_METADATA",
-		"CLUSTER_METADATA", "FILTER_STATE", "REQUESTED_SERVER_NAME", "DOWNSTREAM_LOCAL_URI_SAN", "DOWNSTREAM_PEER_URI_SAN",
-		"DOWNSTREAM_LOCAL_SUBJECT", "DOWNSTREAM_PEER_SUBJECT", "DOWNSTREAM_PEER_ISSUER", "DOWNSTREAM_TLS_SESSION_ID",
-		"DOWNSTREAM_TLS_CIPHER", "DOWNSTREAM_TLS_VERSION", "DOWNSTREAM_PEER_FINGERPRINT_256", "DOWNSTREAM_PEER_FINGERPRINT_1",
-		"DOWNSTREAM_PEER_SERIAL", "DOWNSTREAM_PEER_CERT", "DOWNSTREAM_PEER_CERT_V_START", "DOWNSTREAM_PEER_CERT_V_END",
-		"HOSTNAME", "LOCAL_REPLY_BODY", "FILTER_CHAIN_NAME",
-	} {
-		allowedOperators[op] = true
-	}
-}
 
 // errorResponses checks error_response_overrides: each rule that cannot
 // be used is reported and left out, the others kept. fileExists checks
@@ -94,7 +94,7 @@ func errorResponses(in []v3alpha1.ErrorResponseOverride, key string, fileExists 
 				continue
 			}
 		}
-		if err := checkFormat(formatted); err != "" {
+		if err := checkFormat(formatted, allowedOperators); err != "" {
 			bad("%s", err)
 			continue
 		}
@@ -119,10 +119,10 @@ func moduleErrorResponses(raw json.RawMessage, key string, fileExists func(strin
 	return errorResponses(in, key, fileExists, d)
 }
 
-// checkFormat finds what would make Envoy refuse a body format: an
-// operator Emissary does not allow, or a "%" that starts none (Envoy
-// cannot take a literal "%").
-func checkFormat(formats []string) string {
+// checkFormat finds what would make Envoy refuse a format string: an
+// operator not in allowed, or a "%" that starts none (Envoy cannot take
+// a literal "%").
+func checkFormat(formats []string, allowed map[string]bool) string {
 	var unknown []string
 	for _, f := range formats {
 		covered := 0
@@ -130,7 +130,7 @@ func checkFormat(formats []string) string {
 			if i := strings.IndexByte(f[covered:loc[0]], '%'); i >= 0 {
 				return fmt.Sprintf("%q has a %% at %d that starts no command operator (Envoy cannot take a literal %%)", f, covered+i)
 			}
-			if op := f[loc[2]:loc[3]]; !allowedOperators[op] && !slices.Contains(unknown, op) {
+			if op := f[loc[2]:loc[3]]; !allowed[op] && !slices.Contains(unknown, op) {
 				unknown = append(unknown, op)
 			}
 			covered = loc[1]

@@ -49,6 +49,8 @@ type IR struct {
 	Auth *Auth `json:"auth,omitempty"`
 	// RateLimit is the RateLimitService in use, nil without one.
 	RateLimit *RateLimit `json:"ratelimit,omitempty"`
+	// LogService is where access logs are sent, nil without one.
+	LogService *LogService `json:"log_service,omitempty"`
 	// TCPGroups are the TCPMappings, by the filter chain they make.
 	TCPGroups []*TCPGroup  `json:"tcp_groups,omitempty"`
 	Secrets   []*TLSSecret `json:"tls_secrets,omitempty"`

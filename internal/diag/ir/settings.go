@@ -43,6 +43,8 @@ type Settings struct {
 	UseAmbassadorNamespace bool `json:"use_ambassador_namespace_for_service_resolution"`
 
 	DefaultLabelDomain string `json:"default_label_domain"`
+	// AccessLog is the file access log of the HTTP listeners.
+	AccessLog AccessLog `json:"access_log"`
 	// DefaultLabels come first in every rate limit label group of their
 	// domain (the Module's default_labels).
 	DefaultLabels     map[string][]v3alpha1.MappingLabelSpecifier `json:"default_labels,omitempty"`
@@ -289,6 +291,9 @@ type moduleConfig struct {
 	} `json:"buffer"`
 	Defaults               map[string]json.RawMessage `json:"defaults"`
 	ErrorResponseOverrides json.RawMessage            `json:"error_response_overrides"`
+	EnvoyLogType           *string                    `json:"envoy_log_type"`
+	EnvoyLogFormat         json.RawMessage            `json:"envoy_log_format"`
+	EnvoyLogPath           *string                    `json:"envoy_log_path"`
 	DefaultLabels          json.RawMessage            `json:"default_labels"`
 }
 
@@ -309,6 +314,7 @@ func defaultSettings() Settings {
 		return Probe{Enabled: true, Prefix: prefix, Rewrite: prefix, Service: diagdService}
 	}
 	return Settings{
+		AccessLog:               AccessLog{Path: "/dev/fd/1", Type: "text", Text: DefaultAccessLogText},
 		Diagnostics:             probe("/ambassador/v0/"),
 		LivenessProbe:           probe("/ambassador/v0/check_alive"),
 		ReadinessProbe:          probe("/ambassador/v0/check_ready"),
@@ -365,6 +371,7 @@ func settingsFrom(m *v3alpha1.Module, d *Diagnostics) Settings {
 	s.CORS = moduleCORS(c.CORS, key, d)
 	s.errorResponsesRaw = c.ErrorResponseOverrides
 	s.DefaultLabels = moduleDefaultLabels(c.DefaultLabels, key, d)
+	s.AccessLog = accessLogFrom(c.EnvoyLogType, c.EnvoyLogFormat, c.EnvoyLogPath, key, d)
 	set(&s.GRPCHTTP11Bridge, c.EnableGRPCHTTP11Bridge)
 	set(&s.GRPCWeb, c.EnableGRPCWeb)
 	s.GRPCStats = c.GRPCStats

@@ -1,0 +1,61 @@
+package envoy
+
+import (
+	"time"
+
+	accesslogv3 "github.com/envoyproxy/go-control-plane/envoy/config/accesslog/v3"
+	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
+	fileaccesslogv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/access_loggers/file/v3"
+	grpcaccesslogv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/access_loggers/grpc/v3"
+	"google.golang.org/protobuf/types/known/durationpb"
+	"google.golang.org/protobuf/types/known/structpb"
+	"google.golang.org/protobuf/types/known/wrapperspb"
+
+	"github.com/emissary-go/emissary/internal/diag/ir"
+)
+
+// accessLogs are an HTTP listener's access logs, in Emissary's order:
+// the LogService's gRPC log, then the file log.
+func (t *translator) accessLogs() []*accesslogv3.AccessLog {
+	var out []*accesslogv3.AccessLog
+	if l := t.ir.LogService; l != nil {
+		common := &grpcaccesslogv3.CommonGrpcAccessLogConfig{
+			LogName:             "logservice",
+			GrpcService:         &corev3.GrpcService{TargetSpecifier: &corev3.GrpcService_EnvoyGrpc_{EnvoyGrpc: &corev3.GrpcService_EnvoyGrpc{ClusterName: l.Cluster}}},
+			TransportApiVersion: corev3.ApiVersion_V3,
+			BufferFlushInterval: durationpb.New(time.Duration(l.FlushIntervalSec) * time.Second),
+			BufferSizeBytes:     wrapperspb.UInt32(uint32(l.BufferBytes)),
+		}
+		if l.Driver == "http" {
+			out = append(out, &accesslogv3.AccessLog{Name: "envoy.access_loggers.http_grpc", ConfigType: &accesslogv3.AccessLog_TypedConfig{TypedConfig: t.any(&grpcaccesslogv3.HttpGrpcAccessLogConfig{
+				CommonConfig:                    common,
+				AdditionalRequestHeadersToLog:   l.RequestHeaders,
+				AdditionalResponseHeadersToLog:  l.ResponseHeaders,
+				AdditionalResponseTrailersToLog: l.TrailerHeaders,
+			})}})
+		} else {
+			out = append(out, &accesslogv3.AccessLog{Name: "envoy.access_loggers.tcp_grpc", ConfigType: &accesslogv3.AccessLog_TypedConfig{TypedConfig: t.any(&grpcaccesslogv3.TcpGrpcAccessLogConfig{
+				CommonConfig: common,
+			})}})
+		}
+	}
+	return append(out, &accesslogv3.AccessLog{
+		Name:       "envoy.access_loggers.file",
+		ConfigType: &accesslogv3.AccessLog_TypedConfig{TypedConfig: t.any(fileAccessLog(t.ir.Settings.AccessLog))},
+	})
+}
+
+// fileAccessLog writes lines of text, or JSON objects (Emissary's
+// typed_json too: Envoy's json_format now keeps numbers and booleans).
+func fileAccessLog(a ir.AccessLog) *fileaccesslogv3.FileAccessLog {
+	format := &corev3.SubstitutionFormatString{}
+	if a.Type == "text" {
+		format.Format = &corev3.SubstitutionFormatString_TextFormatSource{TextFormatSource: &corev3.DataSource{
+			Specifier: &corev3.DataSource_InlineString{InlineString: a.Text + "\n"},
+		}}
+	} else {
+		s, _ := structpb.NewStruct(a.JSON) // the IR holds JSON values only
+		format.Format = &corev3.SubstitutionFormatString_JsonFormat{JsonFormat: s}
+	}
+	return &fileaccesslogv3.FileAccessLog{Path: a.Path, AccessLogFormat: &fileaccesslogv3.FileAccessLog_LogFormat{LogFormat: format}}
+}
