@@ -314,7 +314,7 @@ spec: {default: true}
 	if err != nil {
 		t.Fatal(err)
 	}
-	if errs := out.IR.Diagnostics.Errors["DevPortal/portal.default"]; len(errs) != 1 || !strings.Contains(errs[0], "not supported yet") {
+	if errs := out.IR.Diagnostics.Errors["DevPortal/portal.default"]; len(errs) != 1 || !strings.Contains(errs[0], "not supported") {
 		t.Errorf("DevPortal should be reported as unsupported, errors: %v", out.IR.Diagnostics.Errors)
 	}
 

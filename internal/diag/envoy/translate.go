@@ -183,6 +183,10 @@ func (t *translator) listener(l *ir.Listener) *listenerv3.Listener {
 		Name:    l.Name,
 		Address: socketAddress(l.BindAddress, l.Port),
 	}
+	if t.ir.Tracing != nil {
+		// Spans are client (outbound) spans when tracing, as in Emissary.
+		out.TrafficDirection = corev3.TrafficDirection_OUTBOUND
+	}
 	for _, p := range l.ProtocolStack {
 		switch p {
 		case "TLS":
@@ -315,7 +319,7 @@ func (t *translator) httpFilters() []*hcmv3.HttpFilter {
 	if usesErrorResponses(t.ir) {
 		add(customResponseFilter, &customresponsev3.CustomResponse{})
 	}
-	add("envoy.filters.http.router", &routerv3.Router{SuppressEnvoyHeaders: s.SuppressEnvoyHeaders})
+	add("envoy.filters.http.router", &routerv3.Router{SuppressEnvoyHeaders: s.SuppressEnvoyHeaders, StartChildSpan: t.ir.Tracing != nil})
 	return out
 }
 
@@ -428,6 +432,10 @@ func (t *translator) httpConnectionManager(l *ir.Listener, hosts []*ir.Host) *li
 		hcm.SetCurrentClientCertDetails = &hcmv3.HttpConnectionManager_SetCurrentClientCertDetails{
 			Subject: wrapperspb.Bool(c.Subject), Cert: c.Cert, Chain: c.Chain, Dns: c.DNS, Uri: c.URI,
 		}
+	}
+	if tr := t.ir.Tracing; tr != nil {
+		hcm.Tracing = t.tracing(tr)
+		hcm.GenerateRequestId = wrapperspb.Bool(true)
 	}
 	return &listenerv3.Filter{
 		Name:       "envoy.filters.network.http_connection_manager",

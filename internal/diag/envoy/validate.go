@@ -10,6 +10,8 @@ import (
 
 	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
 	routev3 "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
+	tracev3 "github.com/envoyproxy/go-control-plane/envoy/config/trace/v3"
+	grpcaccesslogv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/access_loggers/grpc/v3"
 	extauthzv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/ext_authz/v3"
 	ratelimitv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/ratelimit/v3"
 	hcmv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/http_connection_manager/v3"
@@ -72,21 +74,30 @@ func Validate(c *Config) error {
 			if rc := hcm.GetRouteConfig(); rc != nil {
 				add(checkRouteClusters(name, rc, clusters))
 			}
-			// Filters that call out (authorization, rate limits) must
-			// call clusters that exist.
-			for _, f := range hcm.GetHttpFilters() {
-				inner, ok := c.decoded[f.GetTypedConfig()]
+			// What calls out (authorization, rate limits, access log
+			// and tracing services) must call clusters that exist.
+			calls := func(what string, a *anypb.Any) {
+				inner, ok := c.decoded[a]
 				if !ok {
 					var err error
-					if inner, err = f.GetTypedConfig().UnmarshalNew(); err != nil {
-						continue // reported by check.message
+					if inner, err = a.UnmarshalNew(); err != nil {
+						return // reported by check.message
 					}
 				}
-				for _, n := range filterClusters(inner) {
+				for _, n := range calledClusters(inner) {
 					if !clusters[n] {
-						add(fmt.Errorf("%s: http filter %s: cluster %q does not exist", name, f.GetName(), n))
+						add(fmt.Errorf("%s: %s: cluster %q does not exist", name, what, n))
 					}
 				}
+			}
+			for _, f := range hcm.GetHttpFilters() {
+				calls("http filter "+f.GetName(), f.GetTypedConfig())
+			}
+			for _, l := range hcm.GetAccessLog() {
+				calls("access log "+l.GetName(), l.GetTypedConfig())
+			}
+			if p := hcm.GetTracing().GetProvider(); p != nil {
+				calls("tracing "+p.GetName(), p.GetTypedConfig())
 			}
 		}))
 		// TCP proxies, like routes, must send to clusters that exist.
@@ -346,8 +357,9 @@ func checkRouteClusters(listener string, rc *routev3.RouteConfiguration, cluster
 	return errors.Join(errs...)
 }
 
-// filterClusters are the clusters an HTTP filter's config calls.
-func filterClusters(m proto.Message) []string {
+// calledClusters are the clusters a filter's, access log's or tracer's
+// config calls.
+func calledClusters(m proto.Message) []string {
 	var out []string
 	grpc := func(g *corev3.GrpcService) {
 		if n := g.GetEnvoyGrpc().GetClusterName(); n != "" {
@@ -362,6 +374,16 @@ func filterClusters(m proto.Message) []string {
 		}
 	case *ratelimitv3.RateLimit:
 		grpc(f.GetRateLimitService().GetGrpcService())
+	case *grpcaccesslogv3.HttpGrpcAccessLogConfig:
+		grpc(f.GetCommonConfig().GetGrpcService())
+	case *grpcaccesslogv3.TcpGrpcAccessLogConfig:
+		grpc(f.GetCommonConfig().GetGrpcService())
+	case *tracev3.ZipkinConfig:
+		out = append(out, f.GetCollectorCluster())
+	case *tracev3.DatadogConfig:
+		out = append(out, f.GetCollectorCluster())
+	case *tracev3.OpenTelemetryConfig:
+		grpc(f.GetGrpcService())
 	}
 	return out
 }

@@ -139,6 +139,15 @@ func TestValidateFindsEveryKindOfProblem(t *testing.T) {
 		{"authorization service cluster missing", func(t *testing.T, c *Config) {
 			addHTTPFilter(t, c, "envoy.filters.http.ext_authz", extAuthz(&ir.Auth{Proto: "http", Cluster: "cluster_extauth_gone", TimeoutMs: 5000}))
 		}, `http filter envoy.filters.http.ext_authz: cluster "cluster_extauth_gone" does not exist`},
+		{"tracing collector cluster missing", func(t *testing.T, c *Config) {
+			hcm := &hcmv3.HttpConnectionManager{}
+			if err := c.Listeners[0].FilterChains[0].Filters[0].GetTypedConfig().UnmarshalTo(hcm); err != nil {
+				t.Fatal(err)
+			}
+			tr := &translator{decoded: map[*anypb.Any]proto.Message{}}
+			hcm.Tracing = tr.tracing(&ir.Tracing{Driver: "zipkin", Cluster: "cluster_tracing_gone", CollectorEndpoint: "/api/v2/spans", CollectorEndpointVersion: "HTTP_JSON"})
+			c.Listeners[0].FilterChains[0].Filters[0].ConfigType = &listenerv3.Filter_TypedConfig{TypedConfig: mustAny(t, hcm)}
+		}, `tracing envoy.tracers.zipkin: cluster "cluster_tracing_gone" does not exist`},
 		{"invalid route", func(t *testing.T, c *Config) {
 			hcm := &hcmv3.HttpConnectionManager{}
 			if err := c.Listeners[0].FilterChains[0].Filters[0].GetTypedConfig().UnmarshalTo(hcm); err != nil {

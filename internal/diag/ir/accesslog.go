@@ -20,6 +20,8 @@ type AccessLog struct {
 	// needs at its end; JSON the object (json, typed_json).
 	Text string         `json:"text,omitempty"`
 	JSON map[string]any `json:"json,omitempty"`
+	// Default says the format is Emissary's own.
+	Default bool `json:"default,omitempty"`
 }
 
 // DefaultAccessLogText is Emissary's access log line.
@@ -69,7 +71,7 @@ var accessLogOperators = func() map[string]bool {
 // accessLogFrom checks the Module's access log settings; one that
 // cannot be used is reported and Emissary's default takes its place.
 func accessLogFrom(logType *string, format json.RawMessage, path *string, key string, d *Diagnostics) AccessLog {
-	out := AccessLog{Path: "/dev/fd/1", Type: "text", Text: DefaultAccessLogText}
+	out := AccessLog{Path: "/dev/fd/1", Type: "text", Text: DefaultAccessLogText, Default: true}
 	if path != nil && *path != "" {
 		out.Path = *path
 	}
@@ -84,6 +86,7 @@ func accessLogFrom(logType *string, format json.RawMessage, path *string, key st
 	if out.Type != "text" {
 		out.Text, out.JSON = "", defaultAccessLogJSON()
 	}
+
 	if len(format) == 0 || string(format) == "null" {
 		return out
 	}
@@ -98,7 +101,7 @@ func accessLogFrom(logType *string, format json.RawMessage, path *string, key st
 			return out
 		}
 		if text != "" {
-			out.Text = text
+			out.Text, out.Default = text, false
 		}
 		return out
 	}
@@ -122,7 +125,7 @@ func accessLogFrom(logType *string, format json.RawMessage, path *string, key st
 		d.Error(key, "envoy_log_format: %s: using the default format", msg)
 		return out
 	}
-	out.JSON = fields
+	out.JSON, out.Default = fields, false
 	return out
 }
 

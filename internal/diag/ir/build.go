@@ -123,6 +123,12 @@ func Build(snap *snapshot.Snapshot, opts Options) *IR {
 		}
 	}
 	out.LogService = buildLogService(r.logServices, cs, out.Settings, d)
+	if out.Tracing = buildTracing(r.tracing, cs, out.Settings, d); out.Tracing != nil && out.Tracing.Driver == "datadog" {
+		// Datadog's ids go in the default JSON access log.
+		if a := &out.Settings.AccessLog; a.JSON != nil && a.Default {
+			a.JSON["dd.trace_id"], a.JSON["dd.span_id"] = "%REQ(X-DATADOG-TRACE-ID)%", "%REQ(X-DATADOG-PARENT-ID)%"
+		}
+	}
 	out.Clusters = cs.sorted()
 	if out.Auth != nil && out.Auth.cluster != nil {
 		out.Auth.Cluster = out.Auth.cluster.EnvoyName
@@ -133,6 +139,9 @@ func Build(snap *snapshot.Snapshot, opts Options) *IR {
 	}
 	if out.LogService != nil {
 		out.LogService.Cluster = out.LogService.cluster.EnvoyName
+	}
+	if out.Tracing != nil {
+		out.Tracing.Cluster = out.Tracing.cluster.EnvoyName
 	}
 	nameTCPClusters(out.TCPGroups)
 	checkEndpointServices(out.Clusters, snap, d)
@@ -328,6 +337,7 @@ type resources struct {
 	auths       []*v3alpha1.AuthService
 	rateLimits  []*v3alpha1.RateLimitService
 	logServices []*v3alpha1.LogService
+	tracing     []*v3alpha1.TracingService
 	tlsContexts []*v3alpha1.TLSContext
 	ksr         []*v3alpha1.KubernetesServiceResolver
 	ker         []*v3alpha1.KubernetesEndpointResolver
@@ -390,6 +400,7 @@ func collect(snap *snapshot.Snapshot, opts Options, d *Diagnostics) *resources {
 	add(objects(k.AuthServices), "")
 	add(objects(k.RateLimitServices), "")
 	add(objects(k.LogServices), "")
+	add(objects(k.TracingServices), "")
 	add(objects(k.KubernetesServiceResolvers), "")
 	add(objects(k.KubernetesEndpointResolvers), "")
 	add(objects(k.ConsulResolvers), "")
@@ -444,6 +455,10 @@ func collect(snap *snapshot.Snapshot, opts Options, d *Diagnostics) *resources {
 			if admit("LogService", o, o.Spec.AmbassadorID, l.location) {
 				r.logServices = append(r.logServices, o)
 			}
+		case *v3alpha1.TracingService:
+			if admit("TracingService", o, o.Spec.AmbassadorID, l.location) {
+				r.tracing = append(r.tracing, o)
+			}
 		case *v3alpha1.KubernetesServiceResolver:
 			if admit("KubernetesServiceResolver", o, o.Spec.AmbassadorID, l.location) {
 				r.ksr = append(r.ksr, o)
@@ -479,11 +494,10 @@ func collect(snap *snapshot.Snapshot, opts Options, d *Diagnostics) *resources {
 		for _, o := range objs {
 			if admit(kind, o, ids(o), "") {
 				key := Key(kind, o.GetName(), o.GetNamespace())
-				d.Error(key, "%s is not supported yet: ignored", kind)
+				d.Error(key, "%s is an Ambassador Edge Stack resource, not supported: ignored", kind)
 			}
 		}
 	}
-	unsupported("TracingService", objects(k.TracingServices), func(o client.Object) v3alpha1.AmbassadorID { return o.(*v3alpha1.TracingService).Spec.AmbassadorID })
 	unsupported("DevPortal", objects(k.DevPortals), func(o client.Object) v3alpha1.AmbassadorID { return o.(*v3alpha1.DevPortal).Spec.AmbassadorID })
 
 	for _, s := range k.Secrets {

@@ -51,6 +51,8 @@ type IR struct {
 	RateLimit *RateLimit `json:"ratelimit,omitempty"`
 	// LogService is where access logs are sent, nil without one.
 	LogService *LogService `json:"log_service,omitempty"`
+	// Tracing is where spans are reported, nil without a TracingService.
+	Tracing *Tracing `json:"tracing,omitempty"`
 	// TCPGroups are the TCPMappings, by the filter chain they make.
 	TCPGroups []*TCPGroup  `json:"tcp_groups,omitempty"`
 	Secrets   []*TLSSecret `json:"tls_secrets,omitempty"`
