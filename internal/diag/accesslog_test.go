@@ -2,6 +2,7 @@ package diag
 
 import (
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"testing"
@@ -131,7 +132,7 @@ func TestReadyListenerFollowsTheEnvironment(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		out, err := Translate(snap, TranslateOptions{Envoy: envoyOptionsFromEnv("/tmp", func(k string) string { return tc.env[k] })})
+		out, err := Translate(snap, TranslateOptions{Envoy: envoyOptionsFromEnv("/tmp", func(k string) string { return tc.env[k] }, lookupIP, slog.Default())})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -155,6 +156,48 @@ func TestReadyListenerFollowsTheEnvironment(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("no listener %s", tc.name)
+		}
+	}
+}
+
+// STATSD_* and DOGSTATSD put a stats sink in the bootstrap, at the
+// resolved address; a host that does not resolve exports nothing.
+func TestStatsdFromTheEnvironment(t *testing.T) {
+	lookup := func(host string) (string, error) {
+		if host == "statsd-sink" {
+			return "10.1.2.3", nil
+		}
+		return "", fmt.Errorf("no such host %s", host)
+	}
+	snap, err := snapshot.FromFiles([]string{"testdata/logservice/in.yaml"}, "default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		env  map[string]string
+		want []string // in bootstrap-ads.json
+		not  []string
+	}{
+		{map[string]string{}, nil, []string{"statsd", "stats_flush_interval"}},
+		{map[string]string{"STATSD_ENABLED": "true"}, []string{`"envoy.stats_sinks.statsd"`, `"address": "10.1.2.3"`, `"port_value": 8125`, `"protocol": "UDP"`, `"stats_flush_interval": "1s"`}, []string{"dog"}},
+		{map[string]string{"STATSD_ENABLED": "TRUE", "DOGSTATSD": "true", "STATSD_PORT": "9125", "STATSD_FLUSH_INTERVAL": "10", "DD_ENTITY_ID": "pod-uid"},
+			[]string{`"envoy.stat_sinks.dog_statsd"`, `"port_value": 9125`, `"stats_flush_interval": "10s"`, `"tag_name": "dd.internal.entity_id"`, `"fixed_value": "pod-uid"`}, nil},
+		{map[string]string{"STATSD_ENABLED": "true", "STATSD_HOST": "nowhere"}, nil, []string{"statsd", "stats_flush_interval"}},
+	} {
+		out, err := Translate(snap, TranslateOptions{Envoy: envoyOptionsFromEnv("/tmp", func(k string) string { return tc.env[k] }, lookup, slog.New(slog.DiscardHandler))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		boot := string(out.BootstrapJSON)
+		for _, w := range tc.want {
+			if !strings.Contains(boot, w) {
+				t.Errorf("%v: bootstrap lacks %s", tc.env, w)
+			}
+		}
+		for _, n := range tc.not {
+			if strings.Contains(boot, n) {
+				t.Errorf("%v: bootstrap has %s", tc.env, n)
+			}
 		}
 	}
 }

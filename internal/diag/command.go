@@ -3,6 +3,7 @@
 package diag
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -118,7 +120,7 @@ func New(opts Options, log *slog.Logger) *Diagd {
 	hostname, _ := os.Hostname()
 	r := NewReconfigurer(ReconfigurerConfig{
 		Paths:         opts.Paths,
-		Translate:     TranslateOptions{IR: opts.IR, Envoy: envoyOptionsFromEnv(opts.Paths.SnapshotDir, os.Getenv)},
+		Translate:     TranslateOptions{IR: opts.IR, Envoy: envoyOptionsFromEnv(opts.Paths.SnapshotDir, os.Getenv, lookupIP, log)},
 		SnapshotCount: opts.SnapshotCount,
 		Notify:        notifier(opts.NotifyPID),
 		Log:           log,
@@ -189,12 +191,54 @@ func envBool(v string) bool {
 }
 
 // envoyOptionsFromEnv reads Emissary's variables for the generated
-// configuration: AMBASSADOR_READY_PORT (default 8006) and
-// AMBASSADOR_READY_LOG.
-func envoyOptionsFromEnv(secretDir string, getenv func(string) string) envoy.Options {
+// configuration: AMBASSADOR_READY_PORT (default 8006),
+// AMBASSADOR_READY_LOG, and the statsd ones: STATSD_ENABLED, DOGSTATSD,
+// STATSD_HOST (default statsd-sink, resolved once, here, as Emissary
+// does: Envoy's sinks take an address), STATSD_PORT (default 8125;
+// Emissary ignores it), STATSD_FLUSH_INTERVAL (seconds, default 1) and
+// DD_ENTITY_ID.
+func envoyOptionsFromEnv(secretDir string, getenv func(string) string, lookup func(string) (string, error), log *slog.Logger) envoy.Options {
 	o := envoy.Options{SecretDir: secretDir, ReadyLog: envBool(getenv("AMBASSADOR_READY_LOG"))}
 	if p, err := strconv.Atoi(getenv("AMBASSADOR_READY_PORT")); err == nil && p > 0 && p < 65536 {
 		o.ReadyPort = p
 	}
+	if !strings.EqualFold(getenv("STATSD_ENABLED"), "true") {
+		return o
+	}
+	host := cmp.Or(getenv("STATSD_HOST"), "statsd-sink")
+	ip, err := lookup(host)
+	if err != nil {
+		log.Warn("stats will not be exported: cannot resolve STATSD_HOST", "host", host, "error", err)
+		return o
+	}
+	s := &envoy.Statsd{DogStatsD: envBool(getenv("DOGSTATSD")), IP: ip, Port: 8125, FlushIntervalSec: 1, EntityID: getenv("DD_ENTITY_ID")}
+	if p, err := strconv.Atoi(getenv("STATSD_PORT")); err == nil && p > 0 && p < 65536 {
+		s.Port = p
+	}
+	if f, err := strconv.Atoi(getenv("STATSD_FLUSH_INTERVAL")); err == nil && f > 0 {
+		s.FlushIntervalSec = f
+	}
+	o.Statsd = s
 	return o
+}
+
+// lookupIP resolves a host name to its first IPv4 address (an address
+// stays as it is).
+func lookupIP(host string) (string, error) {
+	if ip := net.ParseIP(host); ip != nil {
+		return ip.String(), nil
+	}
+	ips, err := net.LookupIP(host)
+	if err != nil {
+		return "", err
+	}
+	for _, ip := range ips {
+		if ip.To4() != nil {
+			return ip.String(), nil
+		}
+	}
+	if len(ips) == 0 {
+		return "", fmt.Errorf("no address for %s", host)
+	}
+	return ips[0].String(), nil
 }

@@ -3,6 +3,7 @@ package diag
 import (
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 
@@ -61,7 +62,7 @@ resource has an error).`,
 				secretDir = abs
 			}
 			opts.FileExists = fileExists
-			out, err := Translate(snap, TranslateOptions{IR: opts, Envoy: envoyOptionsFromEnv(secretDir, os.Getenv)})
+			out, err := Translate(snap, TranslateOptions{IR: opts, Envoy: envoyOptionsFromEnv(secretDir, os.Getenv, lookupIP, slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil)))})
 			for _, line := range out.IR.Diagnostics.Sorted() {
 				fmt.Fprintln(cmd.ErrOrStderr(), "error:", line)
 			}

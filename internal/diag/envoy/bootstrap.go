@@ -1,6 +1,8 @@
 package envoy
 
 import (
+	"time"
+
 	bootstrapv3 "github.com/envoyproxy/go-control-plane/envoy/config/bootstrap/v3"
 	clusterv3 "github.com/envoyproxy/go-control-plane/envoy/config/cluster/v3"
 	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
@@ -25,12 +27,12 @@ const (
 // bootstrap is bootstrap-ads.json: Envoy's admin interface, and ADS from
 // ambex for listeners and clusters (routes and endpoints follow over the
 // same stream).
-func bootstrap(nodeCluster string) *bootstrapv3.Bootstrap {
+func bootstrap(nodeCluster string, statsd *Statsd) *bootstrapv3.Bootstrap {
 	ads := &corev3.ConfigSource{
 		ConfigSourceSpecifier: &corev3.ConfigSource_Ads{Ads: &corev3.AggregatedConfigSource{}},
 		ResourceApiVersion:    corev3.ApiVersion_V3,
 	}
-	return &bootstrapv3.Bootstrap{
+	out := &bootstrapv3.Bootstrap{
 		Node: &corev3.Node{Id: nodeID, Cluster: nodeCluster},
 		StaticResources: &bootstrapv3.Bootstrap_StaticResources{Clusters: []*clusterv3.Cluster{{
 			Name:                 xdsCluster,
@@ -60,6 +62,28 @@ func bootstrap(nodeCluster string) *bootstrapv3.Bootstrap {
 		LayeredRuntime: layeredRuntime(),
 		StatsSinks:     []*metricsv3.StatsSink{},
 	}
+	if s := statsd; s != nil {
+		// Stats sinks exist only in the bootstrap: Envoy takes a change
+		// when it restarts, as with Emissary.
+		addr := socketAddress(s.IP, s.Port)
+		addr.GetSocketAddress().Protocol = corev3.SocketAddress_UDP
+		if s.DogStatsD {
+			out.StatsSinks = append(out.StatsSinks, &metricsv3.StatsSink{Name: "envoy.stat_sinks.dog_statsd", ConfigType: &metricsv3.StatsSink_TypedConfig{
+				TypedConfig: packNested(&metricsv3.DogStatsdSink{DogStatsdSpecifier: &metricsv3.DogStatsdSink_Address{Address: addr}}),
+			}})
+			if s.EntityID != "" {
+				out.StatsConfig = &metricsv3.StatsConfig{StatsTags: []*metricsv3.TagSpecifier{{
+					TagName: "dd.internal.entity_id", TagValue: &metricsv3.TagSpecifier_FixedValue{FixedValue: s.EntityID},
+				}}}
+			}
+		} else {
+			out.StatsSinks = append(out.StatsSinks, &metricsv3.StatsSink{Name: "envoy.stats_sinks.statsd", ConfigType: &metricsv3.StatsSink_TypedConfig{
+				TypedConfig: packNested(&metricsv3.StatsdSink{StatsdSpecifier: &metricsv3.StatsdSink_Address{Address: addr}}),
+			}})
+		}
+		out.StatsFlushInterval = durationpb.New(time.Duration(s.FlushIntervalSec) * time.Second)
+	}
+	return out
 }
 
 // layeredRuntime keeps lookups of extensions by name working (Emissary's

@@ -53,6 +53,22 @@ type Options struct {
 	// ReadyLog is AMBASSADOR_READY_LOG: the readiness listener writes
 	// the file access log too.
 	ReadyLog bool
+	// Statsd, when set, sends Envoy's stats to a statsd or DogStatsD
+	// agent (STATSD_ENABLED and friends).
+	Statsd *Statsd
+}
+
+// Statsd is where Envoy's stats go. Envoy's statsd sinks take an IP
+// address, so the host is resolved before it gets here.
+type Statsd struct {
+	// DogStatsD sends DogStatsD (tagged) lines.
+	DogStatsD bool
+	IP        string
+	Port      int
+	// FlushIntervalSec is how often stats are sent.
+	FlushIntervalSec int
+	// EntityID is DD_ENTITY_ID, tagged on every stat (DogStatsD).
+	EntityID string
 }
 
 // Translate builds the Envoy configuration for an IR and validates it.
@@ -77,7 +93,7 @@ func Build(x *ir.IR, opts Options) (*Config, error) {
 		opts.SecretDir = "/ambassador/snapshots"
 	}
 	t := &translator{ir: x, opts: opts, decoded: map[*anypb.Any]proto.Message{}}
-	c := &Config{Bootstrap: bootstrap(x.Identity.NodeName), decoded: t.decoded}
+	c := &Config{Bootstrap: bootstrap(x.Identity.NodeName, opts.Statsd), decoded: t.decoded}
 	defer func() { c.unpacked = t.unpacked }()
 	t.buildAllRoutes()
 	for _, l := range x.Listeners {
