@@ -203,6 +203,9 @@ func (t *translator) listener(l *ir.Listener) *listenerv3.Listener {
 		// Spans are client (outbound) spans when tracing, as in Emissary.
 		out.TrafficDirection = corev3.TrafficDirection_OUTBOUND
 	}
+	if b := t.ir.Settings.BufferLimitBytes; b > 0 {
+		out.PerConnectionBufferLimitBytes = wrapperspb.UInt32(uint32(b))
+	}
 	for _, p := range l.ProtocolStack {
 		switch p {
 		case "TLS":
@@ -904,7 +907,7 @@ func (t *translator) readyListener() *listenerv3.Listener {
 			ConfigType: &accesslogv3.AccessLog_TypedConfig{TypedConfig: t.any(fileAccessLog(t.ir.Settings.AccessLog))},
 		}}
 	}
-	return &listenerv3.Listener{
+	out := &listenerv3.Listener{
 		Name:    fmt.Sprintf("ambassador-listener-ready-127.0.0.1-%d", t.opts.ReadyPort),
 		Address: socketAddress("127.0.0.1", t.opts.ReadyPort),
 		FilterChains: []*listenerv3.FilterChain{{
@@ -915,4 +918,8 @@ func (t *translator) readyListener() *listenerv3.Listener {
 			}},
 		}},
 	}
+	if b := t.ir.Settings.BufferLimitBytes; b > 0 {
+		out.PerConnectionBufferLimitBytes = wrapperspb.UInt32(uint32(b))
+	}
+	return out
 }

@@ -2,6 +2,7 @@ package ir
 
 import (
 	"encoding/json"
+	"math"
 	"slices"
 
 	"github.com/emissary-go/emissary/internal/api/getambassador.io/v3alpha1"
@@ -33,6 +34,9 @@ type Settings struct {
 	ClusterIdleTimeoutMs           int `json:"cluster_idle_timeout_ms,omitempty"`
 	ClusterMaxConnectionLifetimeMs int `json:"cluster_max_connection_lifetime_ms,omitempty"`
 	ListenerIdleTimeoutMs          int `json:"listener_idle_timeout_ms,omitempty"`
+	// BufferLimitBytes caps what each downstream connection buffers
+	// (buffer_limit_bytes), on every listener.
+	BufferLimitBytes int `json:"buffer_limit_bytes,omitempty"`
 
 	EnableIPv4 bool `json:"enable_ipv4"`
 	EnableIPv6 bool `json:"enable_ipv6"`
@@ -294,6 +298,7 @@ type moduleConfig struct {
 	EnvoyLogType           *string                    `json:"envoy_log_type"`
 	EnvoyLogFormat         json.RawMessage            `json:"envoy_log_format"`
 	EnvoyLogPath           *string                    `json:"envoy_log_path"`
+	BufferLimitBytes       *int                       `json:"buffer_limit_bytes"`
 	DefaultLabels          json.RawMessage            `json:"default_labels"`
 }
 
@@ -358,6 +363,13 @@ func settingsFrom(m *v3alpha1.Module, d *Diagnostics) Settings {
 	set(&s.ClusterIdleTimeoutMs, c.ClusterIdleTimeoutMs)
 	set(&s.ClusterMaxConnectionLifetimeMs, c.ClusterMaxConnectionLifetimeMs)
 	set(&s.ListenerIdleTimeoutMs, c.ListenerIdleTimeoutMs)
+	if b := c.BufferLimitBytes; b != nil {
+		if *b < 0 || *b > math.MaxUint32 {
+			d.Error(key, "buffer_limit_bytes %d is out of range: ignored", *b)
+		} else {
+			s.BufferLimitBytes = *b
+		}
+	}
 	set(&s.EnableIPv4, c.EnableIPv4)
 	set(&s.EnableIPv6, c.EnableIPv6)
 	set(&s.Resolver, c.Resolver)
