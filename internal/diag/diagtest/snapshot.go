@@ -14,8 +14,10 @@ import (
 
 // Snapshot is a realistic installation with n Mappings: two
 // Listeners (8080 cleartext, 8443 TLS, both XFP), ten TLS Hosts with their
-// Secrets, a Service per Mapping across twenty namespaces, and Mappings
-// with headers, rewrites and canaries sprinkled in.
+// Secrets, an AuthService and a RateLimitService, a Service per Mapping
+// across twenty namespaces, and Mappings with headers, rewrites,
+// canaries, rate limit labels (1 in 4), retry policies (1 in 3), CORS
+// (1 in 6) and auth bypassed or with context (1 in 9 each) sprinkled in.
 func Snapshot(n int) *snapshot.Snapshot {
 	k := &snapshot.Kubernetes{}
 	for i, port := range []int32{8080, 8443} {
@@ -43,6 +45,14 @@ func Snapshot(n int) *snapshot.Snapshot {
 				TLSSecret: &corev1.SecretReference{Name: name + "-cert"}},
 		})
 	}
+	k.AuthServices = append(k.AuthServices, &v3alpha1.AuthService{
+		ObjectMeta: metav1.ObjectMeta{Name: "auth", Namespace: "default"},
+		Spec:       v3alpha1.AuthServiceSpec{AuthService: "auth.default:3000", Proto: "http", PathPrefix: "/extauth", AllowedRequestHeaders: []string{"x-tenant"}},
+	})
+	k.RateLimitServices = append(k.RateLimitServices, &v3alpha1.RateLimitService{
+		ObjectMeta: metav1.ObjectMeta{Name: "ratelimit", Namespace: "default"},
+		Spec:       v3alpha1.RateLimitServiceSpec{Service: "ratelimit.default:8081", ProtocolVersion: "v3"},
+	})
 	for i := 0; i < n; i++ {
 		ns := fmt.Sprintf("team-%d", i%20)
 		svc := fmt.Sprintf("svc-%d", i)
@@ -65,6 +75,24 @@ func Snapshot(n int) *snapshot.Snapshot {
 			rewrite := fmt.Sprintf("/v2/%d/", i)
 			m.Spec.Rewrite = &rewrite
 		}
+		if i%4 == 0 {
+			m.Spec.Labels = v3alpha1.DomainMap{"ambassador": {
+				{"per_client": {{RemoteAddress: &v3alpha1.MappingLabelRemoteAddress{Key: "remote_address"}}, {GenericKey: &v3alpha1.MappingLabelGenericKey{Value: svc}}}},
+				{"per_user": {{RequestHeaders: &v3alpha1.MappingLabelRequestHeaders{Key: "user", HeaderName: "x-user"}}}},
+			}}
+		}
+		if i%3 == 0 {
+			m.Spec.RetryPolicy = &v3alpha1.RetryPolicy{RetryOn: "5xx", NumRetries: ptr(3)}
+		}
+		if i%6 == 0 {
+			m.Spec.CORS = &v3alpha1.CORS{Origins: []string{"https://app.example.com"}, Methods: []string{"GET", "POST"}, MaxAge: "86400"}
+		}
+		switch i % 9 {
+		case 1:
+			m.Spec.BypassAuth = ptr(true)
+		case 2:
+			m.Spec.AuthContextExtensions = map[string]string{"team": ns}
+		}
 		k.Mappings = append(k.Mappings, m)
 		if i%5 == 0 {
 			canary := m.DeepCopy()
@@ -77,3 +105,5 @@ func Snapshot(n int) *snapshot.Snapshot {
 	}
 	return &snapshot.Snapshot{Kubernetes: k}
 }
+
+func ptr[T any](v T) *T { return &v }

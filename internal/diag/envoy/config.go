@@ -99,7 +99,7 @@ func (c *Config) EnvoyJSON() ([]byte, error) {
 	for i, p := range t.pieces {
 		msgs[i] = p.msg
 	}
-	parts, err := marshalAll(msgs)
+	parts, err := marshalAll(msgs, c.decoded)
 	if err != nil {
 		return nil, err
 	}
@@ -342,7 +342,7 @@ func shallowCopy(dst, src proto.Message, skip protoreflect.Name) {
 const placeholder = "emissary-go-placeholder"
 
 // marshalAll marshals messages compactly on every core.
-func marshalAll(msgs []proto.Message) ([][]byte, error) {
+func marshalAll(msgs []proto.Message, decoded map[*anypb.Any]proto.Message) ([][]byte, error) {
 	parts := make([][]byte, len(msgs))
 	var (
 		g    errgroup.Group
@@ -368,7 +368,7 @@ func marshalAll(msgs []proto.Message) ([][]byte, error) {
 				}
 				start := len(buf)
 				var ok bool
-				if buf, ok = appendJSON(buf, msgs[i]); ok {
+				if buf, ok = appendJSON(buf, msgs[i], decoded); ok {
 					parts[i] = buf[start:len(buf):len(buf)]
 					continue
 				}
@@ -386,10 +386,10 @@ func marshalAll(msgs []proto.Message) ([][]byte, error) {
 
 // appendJSON writes the messages that make up most of envoy.json with
 // their codecs, when they can.
-func appendJSON(buf []byte, m proto.Message) ([]byte, bool) {
+func appendJSON(buf []byte, m proto.Message, decoded map[*anypb.Any]proto.Message) ([]byte, bool) {
 	switch m := m.(type) {
 	case *routev3.Route:
-		return appendRouteJSON(buf, m)
+		return appendRouteJSON(buf, m, decoded)
 	case *clusterv3.Cluster:
 		return appendClusterJSON(buf, m)
 	}

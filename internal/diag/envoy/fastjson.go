@@ -8,6 +8,7 @@ import (
 
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/types/known/anypb"
 	"google.golang.org/protobuf/types/known/durationpb"
 )
 
@@ -86,21 +87,29 @@ func goFieldKey(f reflect.StructField) protoreflect.Name {
 
 // write writes m as a JSON object, or reports false.
 func (c *codec[M]) write(w *jsonWriter, m M) bool {
+	w.buf = append(w.buf, '{')
+	w.comma = false
+	if !c.writeFields(w, m) {
+		return false
+	}
+	w.buf = append(w.buf, '}')
+	w.comma = true
+	return true
+}
+
+// writeFields writes m's fields into an object already open.
+func (c *codec[M]) writeFields(w *jsonWriter, m M) bool {
 	v := reflect.ValueOf(m).Elem()
 	for _, i := range c.others {
 		if !v.Field(i).IsZero() {
 			return false
 		}
 	}
-	w.buf = append(w.buf, '{')
-	w.comma = false
 	for _, f := range c.writers {
 		if !f(w, m) {
 			return false
 		}
 	}
-	w.buf = append(w.buf, '}')
-	w.comma = true
 	return true
 }
 
@@ -108,6 +117,8 @@ func (c *codec[M]) write(w *jsonWriter, m M) bool {
 type jsonWriter struct {
 	buf   []byte
 	comma bool
+	// decoded holds what Anys were packed from (see writeAny).
+	decoded map[*anypb.Any]proto.Message
 }
 
 func (w *jsonWriter) key(name string) {

@@ -7,8 +7,11 @@ import (
 	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
 	endpointv3 "github.com/envoyproxy/go-control-plane/envoy/config/endpoint/v3"
 	routev3 "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
+	corsv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/cors/v3"
+	extauthzv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/ext_authz/v3"
 	matcherv3 "github.com/envoyproxy/go-control-plane/envoy/type/matcher/v3"
 	typev3 "github.com/envoyproxy/go-control-plane/envoy/type/v3"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/anypb"
 	"google.golang.org/protobuf/types/known/durationpb"
 	"google.golang.org/protobuf/types/known/wrapperspb"
@@ -113,6 +116,29 @@ func TestRouteCodecEqualsProtojson(t *testing.T) {
 			PathRewriteSpecifier: &routev3.RedirectAction_RegexRewrite{RegexRewrite: &matcherv3.RegexMatchAndSubstitute{Pattern: re2("x"), Substitution: "y"}},
 			ResponseCode:         routev3.RedirectAction_RedirectResponseCode(42),
 		}}},
+		"rate limits": {Action: &routev3.Route_Route{Route: &routev3.RouteAction{RateLimits: []*routev3.RateLimit{
+			{Stage: wrapperspb.UInt32(0), Actions: []*routev3.RateLimit_Action{
+				{ActionSpecifier: &routev3.RateLimit_Action_SourceCluster_{SourceCluster: &routev3.RateLimit_Action_SourceCluster{}}},
+				{ActionSpecifier: &routev3.RateLimit_Action_DestinationCluster_{DestinationCluster: &routev3.RateLimit_Action_DestinationCluster{}}},
+				{ActionSpecifier: &routev3.RateLimit_Action_RemoteAddress_{RemoteAddress: &routev3.RateLimit_Action_RemoteAddress{}}},
+				{ActionSpecifier: &routev3.RateLimit_Action_GenericKey_{GenericKey: &routev3.RateLimit_Action_GenericKey{DescriptorKey: "k", DescriptorValue: "v \"q\""}}},
+				{ActionSpecifier: &routev3.RateLimit_Action_RequestHeaders_{RequestHeaders: &routev3.RateLimit_Action_RequestHeaders{HeaderName: "x-user", DescriptorKey: "user", SkipIfAbsent: true}}},
+				{},
+			}},
+			{},
+		}}}},
+		"per-filter settings": {TypedPerFilterConfig: map[string]*anypb.Any{
+			"envoy.filters.http.ext_authz": packed(&extauthzv3.ExtAuthzPerRoute{Override: &extauthzv3.ExtAuthzPerRoute_CheckSettings{CheckSettings: &extauthzv3.CheckSettings{
+				ContextExtensions: map[string]string{"z": "last", "a": "first \u2028", "m": ""},
+			}}}),
+			"envoy.filters.http.cors": packed(&corsv3.CorsPolicy{
+				AllowOriginStringMatch: []*matcherv3.StringMatcher{exact("https://a.example.com")}, AllowMethods: "GET, POST", AllowHeaders: "x-a",
+				ExposeHeaders: "x-b", MaxAge: "86400", AllowCredentials: wrapperspb.Bool(false),
+				FilterEnabled: &corev3.RuntimeFractionalPercent{DefaultValue: &typev3.FractionalPercent{Numerator: 100}, RuntimeKey: "routing.cors_enabled.x"},
+			}),
+			"envoy.filters.http.ext_authz.b": packed(&extauthzv3.ExtAuthzPerRoute{Override: &extauthzv3.ExtAuthzPerRoute_Disabled{Disabled: true}}),
+			"envoy.filters.http.ext_authz.c": packed(&extauthzv3.ExtAuthzPerRoute{}),
+		}},
 	}
 	for name, r := range routes {
 		t.Run(name, func(t *testing.T) {
@@ -120,7 +146,7 @@ func TestRouteCodecEqualsProtojson(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, ok := appendRouteJSON(nil, r)
+			got, ok := appendRouteJSON(nil, r, decodedForTest)
 			if !ok {
 				t.Fatal("the codec refused a route it covers")
 			}
@@ -139,22 +165,25 @@ func TestRouteCodecRefusesWhatItDoesNotCover(t *testing.T) {
 		t.Fatal(err)
 	}
 	routes := map[string]*routev3.Route{
-		"a field without a writer":  {Decorator: &routev3.Decorator{Operation: "op"}},
-		"a map of Anys":             {TypedPerFilterConfig: map[string]*anypb.Any{"envoy.filters.http.ext_authz": anyConfig}},
-		"a nested field":            {Match: &routev3.RouteMatch{Grpc: &routev3.RouteMatch_GrpcRouteMatchOptions{}}},
-		"a retry field not covered": {Action: &routev3.Route_Route{Route: &routev3.RouteAction{RetryPolicy: &routev3.RetryPolicy{RetryOn: "5xx", HostSelectionRetryMaxAttempts: 2}}}},
-		"an action oneof member":    {Action: &routev3.Route_DirectResponse{DirectResponse: &routev3.DirectResponseAction{Status: 200}}},
-		"a path oneof member":       {Match: &routev3.RouteMatch{PathSpecifier: &routev3.RouteMatch_PathSeparatedPrefix{PathSeparatedPrefix: "/a"}}},
-		"a cluster oneof member":    {Action: &routev3.Route_Route{Route: &routev3.RouteAction{ClusterSpecifier: &routev3.RouteAction_ClusterHeader{ClusterHeader: "x"}}}},
-		"a deprecated header field": {RequestHeadersToAdd: []*corev3.HeaderValueOption{{Header: &corev3.HeaderValue{Key: "k"}, Append: wrapperspb.Bool(true)}}},
-		"invalid UTF-8":             {Name: "bad \xff"},
-		"a nil list element":        {Match: &routev3.RouteMatch{Headers: []*routev3.HeaderMatcher{nil}}},
-		"a nil oneof message":       {Action: &routev3.Route_Route{}},
-		"an out of range duration":  {Action: &routev3.Route_Route{Route: &routev3.RouteAction{Timeout: &durationpb.Duration{Seconds: 1, Nanos: -1}}}},
+		"a field without a writer":        {Decorator: &routev3.Decorator{Operation: "op"}},
+		"an Any of a type not covered":    {TypedPerFilterConfig: map[string]*anypb.Any{"envoy.filters.http.ext_authz": anyConfig}},
+		"an Any not on record":            {TypedPerFilterConfig: map[string]*anypb.Any{"envoy.filters.http.ext_authz": mustAny(t, &extauthzv3.ExtAuthzPerRoute{})}},
+		"an Any with a field not covered": {TypedPerFilterConfig: map[string]*anypb.Any{"envoy.filters.http.ext_authz": packed(&extauthzv3.ExtAuthzPerRoute{Override: &extauthzv3.ExtAuthzPerRoute_CheckSettings{CheckSettings: &extauthzv3.CheckSettings{DisableRequestBodyBuffering: true}}})}},
+		"a rate limit field not covered":  {Action: &routev3.Route_Route{Route: &routev3.RouteAction{RateLimits: []*routev3.RateLimit{{DisableKey: "x"}}}}},
+		"a nested field":                  {Match: &routev3.RouteMatch{Grpc: &routev3.RouteMatch_GrpcRouteMatchOptions{}}},
+		"a retry field not covered":       {Action: &routev3.Route_Route{Route: &routev3.RouteAction{RetryPolicy: &routev3.RetryPolicy{RetryOn: "5xx", HostSelectionRetryMaxAttempts: 2}}}},
+		"an action oneof member":          {Action: &routev3.Route_DirectResponse{DirectResponse: &routev3.DirectResponseAction{Status: 200}}},
+		"a path oneof member":             {Match: &routev3.RouteMatch{PathSpecifier: &routev3.RouteMatch_PathSeparatedPrefix{PathSeparatedPrefix: "/a"}}},
+		"a cluster oneof member":          {Action: &routev3.Route_Route{Route: &routev3.RouteAction{ClusterSpecifier: &routev3.RouteAction_ClusterHeader{ClusterHeader: "x"}}}},
+		"a deprecated header field":       {RequestHeadersToAdd: []*corev3.HeaderValueOption{{Header: &corev3.HeaderValue{Key: "k"}, Append: wrapperspb.Bool(true)}}},
+		"invalid UTF-8":                   {Name: "bad \xff"},
+		"a nil list element":              {Match: &routev3.RouteMatch{Headers: []*routev3.HeaderMatcher{nil}}},
+		"a nil oneof message":             {Action: &routev3.Route_Route{}},
+		"an out of range duration":        {Action: &routev3.Route_Route{Route: &routev3.RouteAction{Timeout: &durationpb.Duration{Seconds: 1, Nanos: -1}}}},
 	}
 	for name, r := range routes {
 		t.Run(name, func(t *testing.T) {
-			if got, ok := appendRouteJSON(nil, r); ok {
+			if got, ok := appendRouteJSON(nil, r, decodedForTest); ok {
 				t.Errorf("codec wrote %s", got)
 			}
 		})
@@ -216,4 +245,17 @@ func TestClusterCodecEqualsProtojson(t *testing.T) {
 	if got, ok := appendClusterJSON(nil, tlsCluster); ok {
 		t.Errorf("codec wrote a transport socket it does not cover: %s", got)
 	}
+}
+
+// decodedForTest records what packed packs, as the translator records
+// its Anys.
+var decodedForTest = map[*anypb.Any]proto.Message{}
+
+func packed(m proto.Message) *anypb.Any {
+	a, err := anypb.New(m)
+	if err != nil {
+		panic(err)
+	}
+	decodedForTest[a] = m
+	return a
 }

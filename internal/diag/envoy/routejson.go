@@ -6,13 +6,15 @@ import (
 	matcherv3 "github.com/envoyproxy/go-control-plane/envoy/type/matcher/v3"
 	typev3 "github.com/envoyproxy/go-control-plane/envoy/type/v3"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/anypb"
 	"google.golang.org/protobuf/types/known/wrapperspb"
 )
 
 // appendRouteJSON appends r's JSON as protojson writes it, or reports
-// false when r uses a field the route codecs do not write.
-func appendRouteJSON(buf []byte, r *routev3.Route) ([]byte, bool) {
-	w := jsonWriter{buf: buf}
+// false when r uses a field the route codecs do not write. decoded holds
+// what its Anys were packed from (the translator's record).
+func appendRouteJSON(buf []byte, r *routev3.Route, decoded map[*anypb.Any]proto.Message) ([]byte, bool) {
+	w := jsonWriter{buf: buf, decoded: decoded}
 	if !routeCodec.write(&w, r) {
 		return buf, false
 	}
@@ -38,6 +40,7 @@ var (
 		},
 		"request_headers_to_add":     listField("request_headers_to_add", &headerValueOptionCodec, (*routev3.Route).GetRequestHeadersToAdd),
 		"request_headers_to_remove":  stringsField("request_headers_to_remove", (*routev3.Route).GetRequestHeadersToRemove),
+		"typed_per_filter_config":    anyMapField("typed_per_filter_config", (*routev3.Route).GetTypedPerFilterConfig),
 		"response_headers_to_add":    listField("response_headers_to_add", &headerValueOptionCodec, (*routev3.Route).GetResponseHeadersToAdd),
 		"response_headers_to_remove": stringsField("response_headers_to_remove", (*routev3.Route).GetResponseHeadersToRemove),
 	})
@@ -192,6 +195,7 @@ var (
 		"idle_timeout":            durationField("idle_timeout", (*routev3.RouteAction).GetIdleTimeout),
 		"request_mirror_policies": listField("request_mirror_policies", &mirrorCodec, (*routev3.RouteAction).GetRequestMirrorPolicies),
 		"retry_policy":            messageField("retry_policy", &retryPolicyCodec, (*routev3.RouteAction).GetRetryPolicy),
+		"rate_limits":             listField("rate_limits", &rateLimitCodec, (*routev3.RouteAction).GetRateLimits),
 		"priority":                enumField("priority", (*routev3.RouteAction).GetPriority),
 		"upgrade_configs":         listField("upgrade_configs", &upgradeCodec, (*routev3.RouteAction).GetUpgradeConfigs),
 	})

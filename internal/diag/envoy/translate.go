@@ -126,6 +126,8 @@ type translator struct {
 	// same Any on every route that uses it.
 	moduleErrorResponses     *anypb.Any
 	moduleErrorResponsesOnce sync.Once
+	authDisabledAny          *anypb.Any
+	authDisabledOnce         sync.Once
 	// unpacked are the Anys left for Config.Pack.
 	unpacked []*anypb.Any
 }
@@ -510,7 +512,7 @@ func (t *translator) variants(r *routev3.Route, securityModel, insecureAction st
 			redirect.Action = httpsRedirect
 			if t.ir.Auth != nil {
 				// Redirecting to https needs no authorization.
-				redirect.TypedPerFilterConfig = map[string]*anypb.Any{"envoy.filters.http.ext_authz": t.any(authDisabled)}
+				redirect.TypedPerFilterConfig = map[string]*anypb.Any{"envoy.filters.http.ext_authz": t.authDisabled()}
 			}
 			out = append(out, redirect)
 		}
@@ -738,19 +740,25 @@ func (t *translator) redirectRoute(m *ir.Mapping) *routev3.Route {
 	}
 	r.Action = &routev3.Route_Redirect{Redirect: redirect}
 	// A redirect never needs authorizing (as in Emissary).
-	r.TypedPerFilterConfig = map[string]*anypb.Any{"envoy.filters.http.ext_authz": t.any(authDisabled)}
+	r.TypedPerFilterConfig = map[string]*anypb.Any{"envoy.filters.http.ext_authz": t.authDisabled()}
 	return r
 }
 
-// authDisabled turns ext_authz off for a route.
-var authDisabled = &extauthzv3.ExtAuthzPerRoute{Override: &extauthzv3.ExtAuthzPerRoute_Disabled{Disabled: true}}
+// authDisabled turns ext_authz off for a route: one Any, shared by
+// every route that needs it.
+func (t *translator) authDisabled() *anypb.Any {
+	t.authDisabledOnce.Do(func() {
+		t.authDisabledAny = t.any(&extauthzv3.ExtAuthzPerRoute{Override: &extauthzv3.ExtAuthzPerRoute_Disabled{Disabled: true}})
+	})
+	return t.authDisabledAny
+}
 
 // authPerRoute is a Mapping's ext_authz setting: off with bypass_auth,
 // its context extensions otherwise (nil when it has none).
 func (t *translator) authPerRoute(m *ir.Mapping) *anypb.Any {
 	switch {
 	case m.BypassAuth:
-		return t.any(authDisabled)
+		return t.authDisabled()
 	case len(m.AuthContextExtensions) > 0:
 		return t.any(&extauthzv3.ExtAuthzPerRoute{Override: &extauthzv3.ExtAuthzPerRoute_CheckSettings{
 			CheckSettings: &extauthzv3.CheckSettings{ContextExtensions: m.AuthContextExtensions},

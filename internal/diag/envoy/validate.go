@@ -40,7 +40,7 @@ func Validate(c *Config) error {
 		}
 	}
 
-	check := &checker{decoded: c.decoded, seen: map[*routev3.Route]bool{}}
+	check := &checker{decoded: c.decoded, seen: map[*routev3.Route]bool{}, seenAnys: map[*anypb.Any]bool{}}
 	add(check.message("bootstrap", c.Bootstrap, nil))
 	clusters := map[string]bool{}
 	for _, cl := range c.Clusters {
@@ -131,6 +131,9 @@ func Validate(c *Config) error {
 type checker struct {
 	decoded map[*anypb.Any]proto.Message
 	seen    map[*routev3.Route]bool
+	// seenAnys are the translator's shared Anys (one per-route setting
+	// on thousands of routes) already checked.
+	seenAnys map[*anypb.Any]bool
 }
 
 func (c *checker) message(name string, m proto.Message, onHCM func(*hcmv3.HttpConnectionManager)) error {
@@ -146,6 +149,12 @@ func (c *checker) message(name string, m proto.Message, onHCM func(*hcmv3.HttpCo
 	var decode func(a *anypb.Any) proto.Message
 	decode = func(a *anypb.Any) proto.Message {
 		inner, known := c.decoded[a]
+		if known {
+			if c.seenAnys[a] {
+				return nil
+			}
+			c.seenAnys[a] = true
+		}
 		if !known || !a.MessageIs(inner) {
 			var err error
 			if inner, err = a.UnmarshalNew(); err != nil {
