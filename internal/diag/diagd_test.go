@@ -319,13 +319,13 @@ func TestDiagdKeepsTheLastGoodConfiguration(t *testing.T) {
 	}{
 		{"malformed snapshot", snaps.addRaw("/malformed", []byte(`{"Kubernetes": [`)), "reading the snapshot"},
 		{"snapshot server error", snaps.URL + "/missing", "500"},
-		// A NUL in a header value passes the CRD but not Envoy's own
-		// validation, so the whole generation is refused.
+		// A Listener on Envoy's own readiness port (127.0.0.1:8006) could
+		// never be bound: the whole generation is refused.
 		{"invalid Envoy configuration", snaps.add(t, "/invalid", config("/invalid/")+`---
 apiVersion: getambassador.io/v3alpha1
-kind: Mapping
-metadata: {name: nul, namespace: default}
-spec: {hostname: "*", prefix: "/nul/", service: nul, add_request_headers: {x-a: {value: "a\0b"}}}
+kind: Listener
+metadata: {name: clash, namespace: default}
+spec: {port: 8006, protocol: HTTP, securityModel: INSECURE, hostBinding: {namespace: {from: ALL}}}
 `), "invalid"},
 	}
 	for i, tc := range bad {
@@ -355,7 +355,7 @@ spec: {hostname: "*", prefix: "/nul/", service: nul, add_request_headers: {x-a: 
 	default:
 	}
 	o := d.overview(t)
-	if !strings.Contains(o.Status.LastAttempt.Error, "HeaderValue.Value") {
+	if !strings.Contains(o.Status.LastAttempt.Error, "address 127.0.0.1:8006 is already used by listener clash (0.0.0.0:8006)") {
 		t.Errorf("the refused configuration's reasons are not shown: %+v %+v", o.FailedErrors, o.Status.LastAttempt)
 	}
 	_, metrics := d.get(t, "/metrics")

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
-	"strings"
 
 	"golang.org/x/sync/errgroup"
 
@@ -59,12 +58,15 @@ type TranslateOptions struct {
 func Translate(snap *snapshot.Snapshot, opts TranslateOptions) (*Output, error) {
 	x := ir.Build(snap, opts.IR)
 	out := &Output{IR: x}
-	if len(x.Unsafe) > 0 {
-		return out, fmt.Errorf("refusing to generate a configuration: %s", strings.Join(x.Unsafe, "; "))
-	}
 	cfg, err := envoy.Build(x, opts.Envoy)
 	if err != nil {
 		return out, err
+	}
+	for _, p := range cfg.Dropped {
+		x.Diagnostics.Error(p.Key, "%s", p.Message)
+		if s, ok := x.Sources[p.Key]; ok {
+			s.Errors = x.Diagnostics.Errors[p.Key]
+		}
 	}
 	// Validation and serialization only read the configuration; on a
 	// multi-core machine they run side by side.

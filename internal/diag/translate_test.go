@@ -397,3 +397,74 @@ func TestRetryPolicies(t *testing.T) {
 		t.Errorf("retry policies:\n%v\nwant\n%v", got, want)
 	}
 }
+
+// A Mapping whose route Envoy would refuse (here, strings the CRD
+// allows and Envoy does not) loses its group, canaries and all, with an
+// error saying why; everything else is still generated.
+func TestARouteEnvoyWouldRefuseDropsOnlyItsGroup(t *testing.T) {
+	in := `
+apiVersion: getambassador.io/v3alpha1
+kind: Listener
+metadata: {name: http, namespace: default}
+spec: {port: 8080, protocol: HTTP, securityModel: INSECURE, hostBinding: {namespace: {from: ALL}}}
+---
+apiVersion: getambassador.io/v3alpha1
+kind: Mapping
+metadata: {name: good, namespace: default}
+spec: {hostname: "*", prefix: /good/, service: good}
+---
+apiVersion: getambassador.io/v3alpha1
+kind: Mapping
+metadata: {name: bad-rewrite, namespace: default}
+spec: {hostname: "*", prefix: /bad/, service: bad, rewrite: "/a\0b/"}
+---
+apiVersion: getambassador.io/v3alpha1
+kind: Mapping
+metadata: {name: bad-rewrite-canary, namespace: default}
+spec: {hostname: "*", prefix: /bad/, service: bad-canary, weight: 10}
+---
+apiVersion: getambassador.io/v3alpha1
+kind: Mapping
+metadata: {name: bad-upgrade, namespace: default}
+spec: {hostname: "*", prefix: /ws/, service: ws, allow_upgrade: ["web\nsocket"]}
+---
+apiVersion: getambassador.io/v3alpha1
+kind: Mapping
+metadata: {name: bad-headers, namespace: default}
+spec: {hostname: "*", prefix: /h/, service: h, add_request_headers: {host: {value: x}, x-a: {value: "a\rb"}}, remove_response_headers: [":status"]}
+`
+	out, err := Translate(snapshot.FromYAML("in.yaml", []byte(in), "default"), TranslateOptions{})
+	if err != nil {
+		t.Fatalf("one bad Mapping failed the whole configuration: %v", err)
+	}
+	_, hcm := mainConnectionManager(t, out)
+	var prefixes []string
+	for _, vh := range hcm.GetRouteConfig().GetVirtualHosts() {
+		for _, r := range vh.GetRoutes() {
+			prefixes = append(prefixes, r.GetMatch().GetPrefix())
+		}
+	}
+	if got := strings.Join(prefixes, " "); strings.Contains(got, "/bad/") || strings.Contains(got, "/ws/") || strings.Contains(got, "/h/") || !strings.Contains(got, "/good/") {
+		t.Errorf("routes %s: want /good/ and none of /bad/, /ws/, /h/", got)
+	}
+	// Headers are checked on the Mapping itself, before any route.
+	errs := fmt.Sprint(out.IR.Diagnostics.Errors["Mapping/bad-headers.default"])
+	for _, want := range []string{"header host cannot be modified by a route", "the value of header x-a has NUL, CR or LF", "header :status cannot be modified"} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("bad-headers: errors %s lack %q", errs, want)
+		}
+	}
+	for key, want := range map[string]string{
+		"Mapping/bad-rewrite.default":        "RouteAction.PrefixRewrite",
+		"Mapping/bad-rewrite-canary.default": "RouteAction.PrefixRewrite", // its group's fault
+		"Mapping/bad-upgrade.default":        "UpgradeConfigs",
+	} {
+		errs := fmt.Sprint(out.IR.Diagnostics.Errors[key])
+		if !strings.Contains(errs, "Envoy would refuse this Mapping's route, so it is not used") || !strings.Contains(errs, want) {
+			t.Errorf("%s: errors %s, want the refusal naming %s", key, errs, want)
+		}
+	}
+	if errs := out.IR.Sources["Mapping/bad-upgrade.default"].Errors; len(errs) == 0 {
+		t.Error("the resource's own errors (as the diagnostics show them) lack the refusal")
+	}
+}

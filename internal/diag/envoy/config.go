@@ -39,6 +39,18 @@ type Config struct {
 	decoded map[*anypb.Any]proto.Message
 	// unpacked are Anys whose Value Pack has yet to fill.
 	unpacked []*anypb.Any
+	// checked are routes already validated while they were built.
+	checked []*routev3.Route
+
+	// Dropped are the Mappings whose routes Envoy would refuse: they are
+	// left out, and the rest of the configuration stands.
+	Dropped []Problem
+}
+
+// Problem is something wrong with one resource.
+type Problem struct {
+	Key     string
+	Message string
 }
 
 // HCM is the HTTP connection manager a listener filter of this

@@ -95,7 +95,7 @@ func Build(x *ir.IR, opts Options) (*Config, error) {
 	t := &translator{ir: x, opts: opts, decoded: map[*anypb.Any]proto.Message{}}
 	c := &Config{Bootstrap: bootstrap(x.Identity.NodeName, opts.Statsd), decoded: t.decoded}
 	defer func() { c.unpacked = t.unpacked }()
-	t.buildAllRoutes()
+	c.checked, c.Dropped = t.buildAllRoutes()
 	for _, l := range x.Listeners {
 		if el := t.listener(l); el != nil {
 			c.Listeners = append(c.Listeners, el)
@@ -559,7 +559,7 @@ func withHeader(m *routev3.RouteMatch, h *routev3.HeaderMatcher) *routev3.RouteM
 // are most of the work, and independent of each other. Every virtual
 // host of a kind then shares the same route messages, which keeps memory
 // down and lets envoy.json marshal each only once.
-func (t *translator) buildAllRoutes() {
+func (t *translator) buildAllRoutes() (checked []*routev3.Route, dropped []Problem) {
 	t.kinds = map[vhostKind]int{}
 	var kinds []vhostKind
 	for _, l := range t.ir.Listeners {
@@ -576,10 +576,18 @@ func (t *translator) buildAllRoutes() {
 	var (
 		wg   sync.WaitGroup
 		next atomic.Int64
+		mu   sync.Mutex
 	)
 	const batch = 64
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
+			var ok []*routev3.Route
+			var bad []Problem
+			defer func() {
+				mu.Lock()
+				checked, dropped = append(checked, ok...), append(dropped, bad...)
+				mu.Unlock()
+			}()
 			for {
 				from := int(next.Add(batch)) - batch
 				if from >= len(groups) {
@@ -588,6 +596,20 @@ func (t *translator) buildAllRoutes() {
 				for i := from; i < min(from+batch, len(groups)); i++ {
 					routes := t.buildGroupRoutes(groups[i])
 					t.shown[i] = make([][]*routev3.Route, len(kinds))
+					// A route Envoy would refuse would sink the whole
+					// configuration: its group is left out instead (all
+					// of it, so that canary shares stay right), and each
+					// of its Mappings is told why.
+					if err := firstInvalid(routes); err != nil {
+						for _, m := range groups[i].Mappings {
+							bad = append(bad, Problem{Key: m.Key, Message: fmt.Sprintf("Envoy would refuse this Mapping's route, so it is not used: %v", err)})
+						}
+						if r := groups[i].Redirect; r != nil {
+							bad = append(bad, Problem{Key: r.Key, Message: fmt.Sprintf("Envoy would refuse this Mapping's route, so it is not used: %v", err)})
+						}
+						continue
+					}
+					ok = append(ok, routes...)
 					for k, kind := range kinds {
 						for _, r := range routes {
 							t.shown[i][k] = append(t.shown[i][k], t.variants(r, kind.securityModel, kind.insecureAction)...)
@@ -598,6 +620,18 @@ func (t *translator) buildAllRoutes() {
 		})
 	}
 	wg.Wait()
+	slices.SortFunc(dropped, func(a, b Problem) int { return strings.Compare(a.Key, b.Key) })
+	return checked, dropped
+}
+
+// firstInvalid validates routes as Validate would, Anys aside.
+func firstInvalid(routes []*routev3.Route) error {
+	for _, r := range routes {
+		if err := r.ValidateAll(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // buildGroupRoutes builds a group's routes: one per Mapping (canary

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"sync"
@@ -40,7 +41,10 @@ func Validate(c *Config) error {
 		}
 	}
 
-	check := &checker{decoded: c.decoded, seen: map[*routev3.Route]bool{}, seenAnys: map[*anypb.Any]bool{}}
+	check := &checker{decoded: c.decoded, seen: map[*routev3.Route]bool{}, prechecked: make(map[*routev3.Route]bool, len(c.checked)), seenAnys: map[*anypb.Any]bool{}}
+	for _, r := range c.checked {
+		check.prechecked[r] = true
+	}
 	add(check.message("bootstrap", c.Bootstrap, nil))
 	clusters := map[string]bool{}
 	for _, cl := range c.Clusters {
@@ -56,7 +60,9 @@ func Validate(c *Config) error {
 	}
 
 	listeners := map[string]bool{}
-	addresses := map[string]string{}
+	// bound: port -> address -> listener. A wildcard address takes the
+	// port on every address, so it clashes with any other on that port.
+	bound := map[uint32]map[string]string{}
 	for _, l := range c.Listeners {
 		name := "listener " + l.GetName()
 		if listeners[l.GetName()] {
@@ -64,11 +70,18 @@ func Validate(c *Config) error {
 		}
 		listeners[l.GetName()] = true
 		if sa := l.GetAddress().GetSocketAddress(); sa != nil {
-			addr := fmt.Sprintf("%s:%d", sa.GetAddress(), sa.GetPortValue())
-			if other, taken := addresses[addr]; taken {
-				add(fmt.Errorf("%s: address %s is already used by listener %s", name, addr, other))
+			port, host := sa.GetPortValue(), sa.GetAddress()
+			wildcard := func(h string) bool { return h == "0.0.0.0" || h == "::" }
+			for _, other := range slices.Sorted(maps.Keys(bound[port])) {
+				if other == host || wildcard(other) || wildcard(host) {
+					add(fmt.Errorf("%s: address %s:%d is already used by listener %s (%s:%d)", name, host, port, bound[port][other], other, port))
+					break
+				}
 			}
-			addresses[addr] = l.GetName()
+			if bound[port] == nil {
+				bound[port] = map[string]string{}
+			}
+			bound[port][host] = l.GetName()
 		}
 		add(check.message(name, l, func(hcm *hcmv3.HttpConnectionManager) {
 			if rc := hcm.GetRouteConfig(); rc != nil {
@@ -131,6 +144,9 @@ func Validate(c *Config) error {
 type checker struct {
 	decoded map[*anypb.Any]proto.Message
 	seen    map[*routev3.Route]bool
+	// prechecked routes were validated as they were built; their Anys
+	// are still walked.
+	prechecked map[*routev3.Route]bool
 	// seenAnys are the translator's shared Anys (one per-route setting
 	// on thousands of routes) already checked.
 	seenAnys map[*anypb.Any]bool
@@ -175,6 +191,10 @@ func (c *checker) message(name string, m proto.Message, onHCM func(*hcmv3.HttpCo
 						continue
 					}
 					c.seen[r] = true
+					if c.prechecked[r] {
+						walkAnys(r, decode)
+						continue
+					}
 					if err := r.ValidateAll(); err != nil {
 						errs = append(errs, fmt.Errorf("%s: virtual host %s: route %d: %w", name, vh.GetName(), i, err))
 					}

@@ -95,6 +95,12 @@ func TestValidateFindsEveryKindOfProblem(t *testing.T) {
 			l.Name = "another"
 			c.Listeners = append(c.Listeners, l)
 		}, "address 0.0.0.0:8080 is already used by listener ambassador-listener-8080"},
+		{"wildcard listener on a loopback listener's port", func(t *testing.T, c *Config) {
+			l := proto.Clone(c.Listeners[0]).(*listenerv3.Listener)
+			l.Name = "loopback"
+			l.Address = socketAddress("127.0.0.1", 8080)
+			c.Listeners = append(c.Listeners, l)
+		}, "listener loopback: address 127.0.0.1:8080 is already used by listener ambassador-listener-8080 (0.0.0.0:8080)"},
 		{"Envoy constraint violated", func(t *testing.T, c *Config) { c.Clusters[0].Name = "" },
 			"Name: value length must be at least 1"},
 		{"Any that does not resolve", func(t *testing.T, c *Config) {

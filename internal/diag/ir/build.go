@@ -29,7 +29,6 @@ func Build(snap *snapshot.Snapshot, opts Options) *IR {
 		},
 		Diagnostics: d,
 		Sources:     r.sources,
-		Unsafe:      r.unsafe,
 	}
 	out.Settings = settingsFrom(r.module, d)
 	out.Settings.ErrorResponses = moduleErrorResponses(out.Settings.errorResponsesRaw, out.Settings.Source, opts.FileExists, d)
@@ -344,7 +343,6 @@ type resources struct {
 	consul      []*v3alpha1.ConsulResolver
 	secrets     []*corev1.Secret
 	sources     map[string]*Source
-	unsafe      []string
 }
 
 // collect picks the resources for this installation (ambassador_id,

@@ -118,6 +118,10 @@ func (l secretLookup) contextSecret(ref, namespace string, namespacing *bool) *T
 func newHost(h *v3alpha1.Host, contexts map[string]*v3alpha1.TLSContext, secrets secretLookup, d *Diagnostics) *Host {
 	key := Key("Host", h.Name, h.Namespace)
 	spec := &h.Spec
+	if strings.ContainsAny(spec.Hostname, "\x00\r\n\t /") {
+		d.Error(key, "hostname %q is not a host name: Host ignored", spec.Hostname)
+		return nil
+	}
 	out := &Host{
 		Key: key, Name: h.Name, Namespace: h.Namespace,
 		Hostname:       firstNonEmpty(spec.Hostname, "*"),

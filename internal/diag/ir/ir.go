@@ -56,9 +56,6 @@ type IR struct {
 	// TCPGroups are the TCPMappings, by the filter chain they make.
 	TCPGroups []*TCPGroup  `json:"tcp_groups,omitempty"`
 	Secrets   []*TLSSecret `json:"tls_secrets,omitempty"`
-	// Unsafe explains why no configuration may be generated at all: input
-	// this translator cannot honour without changing what is protected.
-	Unsafe []string `json:"unsafe,omitempty"`
 	// Diagnostics are the problems found, by resource.
 	Diagnostics *Diagnostics `json:"-"`
 	// Sources are the resources the IR was built from, by key.

@@ -226,6 +226,21 @@ func newMapping(m *v3alpha1.Mapping, s Settings, opts Options, d *Diagnostics) *
 		d.Error(key, format, args...)
 		ok = false
 	}
+	// Headers Envoy would refuse would fail the whole configuration.
+	for field, list := range map[string][]AddedHeader{"add_request_headers": out.AddRequestHeaders, "add_response_headers": out.AddResponseHeaders} {
+		for _, h := range list {
+			if err := checkHeader(h.Name, h.Value); err != "" {
+				fail("%s: %s", field, err)
+			}
+		}
+	}
+	for field, list := range map[string][]string{"remove_request_headers": out.RemoveRequestHeaders, "remove_response_headers": out.RemoveResponseHeaders} {
+		for _, name := range list {
+			if err := checkHeader(name, ""); err != "" {
+				fail("%s: %s", field, err)
+			}
+		}
+	}
 
 	if spec.OutlierDetection != "" {
 		fail("outlier_detection is not supported")
@@ -544,4 +559,21 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// checkHeader says what Envoy would refuse in a header a route adds or
+// removes: an empty name, NUL, CR or LF, or a pseudo-header or Host
+// (which routes may not modify).
+func checkHeader(name, value string) string {
+	switch {
+	case name == "":
+		return "a header name cannot be empty"
+	case strings.ContainsAny(name, "\x00\r\n"):
+		return fmt.Sprintf("header name %q has NUL, CR or LF", name)
+	case strings.HasPrefix(name, ":") || strings.EqualFold(name, "host"):
+		return fmt.Sprintf("header %s cannot be modified by a route (use host_rewrite for the Host)", name)
+	case strings.ContainsAny(value, "\x00\r\n"):
+		return fmt.Sprintf("the value of header %s has NUL, CR or LF", name)
+	}
+	return ""
 }

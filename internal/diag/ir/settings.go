@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/emissary-go/emissary/internal/api/getambassador.io/v3alpha1"
 )
@@ -352,7 +353,11 @@ func settingsFrom(m *v3alpha1.Module, d *Diagnostics) Settings {
 	applyProbe(&s.ReadinessProbe, c.ReadinessProbe)
 	set(&s.UseRemoteAddress, c.UseRemoteAddress)
 	set(&s.XFFNumTrustedHops, c.XFFNumTrustedHops)
-	set(&s.ServerName, c.ServerName)
+	if c.ServerName != nil && strings.ContainsAny(*c.ServerName, "\x00\r\n") {
+		d.Error(key, "server_name %q has NUL, CR or LF: ignored", *c.ServerName)
+	} else {
+		set(&s.ServerName, c.ServerName)
+	}
 	set(&s.StripMatchingHostPort, c.StripMatchingHostPort)
 	set(&s.MergeSlashes, c.MergeSlashes)
 	set(&s.EnableHTTP10, c.EnableHTTP10)
@@ -387,6 +392,15 @@ func settingsFrom(m *v3alpha1.Module, d *Diagnostics) Settings {
 	set(&s.GRPCHTTP11Bridge, c.EnableGRPCHTTP11Bridge)
 	set(&s.GRPCWeb, c.EnableGRPCWeb)
 	s.GRPCStats = c.GRPCStats
+	if g := s.GRPCStats; g != nil {
+		for i, svc := range g.Services {
+			if svc.Name == "" {
+				d.Error(key, "grpc_stats.services[%d]: a service needs a name: grpc_stats ignored", i)
+				s.GRPCStats = nil
+				break
+			}
+		}
+	}
 	set(&s.LuaScripts, c.LuaScripts)
 	if g := c.Gzip; g != nil {
 		if g.CompressionLevel != "" && !slices.Contains(gzipLevels, g.CompressionLevel) {
@@ -420,7 +434,11 @@ func settingsFrom(m *v3alpha1.Module, d *Diagnostics) Settings {
 			d.Error(key, "forward_client_cert_details %q is not one of SANITIZE, FORWARD_ONLY, APPEND_FORWARD, SANITIZE_SET, ALWAYS_FORWARD_ONLY: ignored", *v)
 		}
 	}
-	set(&s.MaxRequestHeadersKb, c.MaxRequestHeadersKb)
+	if k := c.MaxRequestHeadersKb; k != nil && (*k < 1 || *k > 8192) {
+		d.Error(key, "max_request_headers_kb %d is not from 1 to 8192 (Envoy's limit): ignored", *k)
+	} else {
+		set(&s.MaxRequestHeadersKb, c.MaxRequestHeadersKb)
+	}
 	set(&s.AllowChunkedLength, c.AllowChunkedLength)
 	set(&s.PreserveExternalRequestID, c.PreserveExternalReqID)
 	s.SetCurrentClientCertDetails = c.SetCurrentClientCert
