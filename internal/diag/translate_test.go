@@ -468,3 +468,22 @@ spec: {hostname: "*", prefix: /h/, service: h, add_request_headers: {host: {valu
 		t.Error("the resource's own errors (as the diagnostics show them) lack the refusal")
 	}
 }
+
+// header_case_overrides keeps HTTP/1 header names' case on the listener
+// and on HTTP/1 clusters; gRPC (HTTP/2) clusters have no case to keep.
+func TestHeaderCaseOverridesPreserveCase(t *testing.T) {
+	out := translateDir(t, "header-case")
+	b, hcm := mainConnectionManager(t, out)
+	if f := hcm.GetHttpProtocolOptions().GetHeaderKeyFormat().GetStatefulFormatter(); f.GetName() != "preserve_case" {
+		t.Errorf("listener header key format %v", hcm.GetHttpProtocolOptions().GetHeaderKeyFormat())
+	}
+	for _, c := range b.GetStaticResources().GetClusters() {
+		preserved := c.GetHttpProtocolOptions().GetHeaderKeyFormat().GetStatefulFormatter().GetName() == "preserve_case"
+		if grpc := c.GetHttp2ProtocolOptions() != nil; preserved == grpc {
+			t.Errorf("cluster %s: preserve_case %v, gRPC %v", c.GetName(), preserved, grpc)
+		}
+	}
+	if n := fmt.Sprint(out.IR.Diagnostics.Notices["Module/ambassador.default"]); !strings.Contains(n, "keep the case they arrive in") {
+		t.Errorf("the Module's notice is missing: %s", n)
+	}
+}

@@ -45,6 +45,9 @@ func (t *translator) cluster(c *ir.Cluster) *clusterv3.Cluster {
 	}
 	if c.HTTP2 {
 		out.Http2ProtocolOptions = &corev3.Http2ProtocolOptions{}
+	} else if t.ir.Settings.PreserveHeaderCase {
+		// The upstream side of header_case_overrides, as in Emissary.
+		out.HttpProtocolOptions = &corev3.Http1ProtocolOptions{HeaderKeyFormat: t.preserveCase()}
 	}
 	for _, h := range c.HealthChecks {
 		out.HealthChecks = append(out.HealthChecks, healthCheck(h))

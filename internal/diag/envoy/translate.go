@@ -31,6 +31,7 @@ import (
 	tlsinspectorv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/listener/tls_inspector/v3"
 	hcmv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/http_connection_manager/v3"
 	tcpproxyv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/tcp_proxy/v3"
+	preservecasev3 "github.com/envoyproxy/go-control-plane/envoy/extensions/http/header_formatters/preserve_case/v3"
 	tlsv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/transport_sockets/tls/v3"
 	matcherv3 "github.com/envoyproxy/go-control-plane/envoy/type/matcher/v3"
 	typev3 "github.com/envoyproxy/go-control-plane/envoy/type/v3"
@@ -444,6 +445,8 @@ func (t *translator) httpConnectionManager(l *ir.Listener, hosts []*ir.Host) *li
 		hcm.HttpProtocolOptions.HeaderKeyFormat = &corev3.Http1ProtocolOptions_HeaderKeyFormat{
 			HeaderFormat: &corev3.Http1ProtocolOptions_HeaderKeyFormat_ProperCaseWords_{ProperCaseWords: &corev3.Http1ProtocolOptions_HeaderKeyFormat_ProperCaseWords{}},
 		}
+	} else if s.PreserveHeaderCase {
+		hcm.HttpProtocolOptions.HeaderKeyFormat = t.preserveCase()
 	}
 	hcm.PreserveExternalRequestId = s.PreserveExternalRequestID
 	if f := s.ForwardClientCertDetails; f != "" {
@@ -964,4 +967,11 @@ func (t *translator) readyListener() *listenerv3.Listener {
 		out.PerConnectionBufferLimitBytes = wrapperspb.UInt32(uint32(b))
 	}
 	return out
+}
+
+// preserveCase keeps HTTP/1 header names in the case they arrived in.
+func (t *translator) preserveCase() *corev3.Http1ProtocolOptions_HeaderKeyFormat {
+	return &corev3.Http1ProtocolOptions_HeaderKeyFormat{HeaderFormat: &corev3.Http1ProtocolOptions_HeaderKeyFormat_StatefulFormatter{
+		StatefulFormatter: &corev3.TypedExtensionConfig{Name: "preserve_case", TypedConfig: t.any(&preservecasev3.PreserveCaseFormatterConfig{})},
+	}}
 }

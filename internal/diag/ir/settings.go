@@ -90,7 +90,10 @@ type Settings struct {
 	ForwardClientCertDetails     string                       `json:"forward_client_cert_details,omitempty"`
 	SetCurrentClientCertDetails  *SetCurrentClientCertDetails `json:"set_current_client_cert_details,omitempty"`
 	ProperCase                   bool                         `json:"proper_case,omitempty"`
-	SuppressEnvoyHeaders         bool                         `json:"suppress_envoy_headers,omitempty"`
+	// PreserveHeaderCase keeps HTTP/1 header names as they were written,
+	// both ways (header_case_overrides, see headerCaseOverrides).
+	PreserveHeaderCase   bool `json:"preserve_header_case,omitempty"`
+	SuppressEnvoyHeaders bool `json:"suppress_envoy_headers,omitempty"`
 	// MappingDefaults fill in Mapping fields the Mapping leaves out
 	// (the Module's `defaults`).
 	MappingDefaults MappingDefaults `json:"mapping_defaults"`
@@ -444,9 +447,7 @@ func settingsFrom(m *v3alpha1.Module, d *Diagnostics) Settings {
 	s.SetCurrentClientCertDetails = c.SetCurrentClientCert
 	set(&s.ProperCase, c.ProperCase)
 	set(&s.SuppressEnvoyHeaders, c.SuppressEnvoyHeaders)
-	if len(c.HeaderCaseOverrides) > 0 && string(c.HeaderCaseOverrides) != "null" {
-		d.Error(key, "header_case_overrides needs Emissary's custom Envoy header formatter, which this gateway's Envoy does not have: ignored (proper_case is supported)")
-	}
+	s.PreserveHeaderCase = headerCaseOverrides(c.HeaderCaseOverrides, s.ProperCase, key, d)
 	if b := c.Buffer; b != nil {
 		switch {
 		case b.MaxRequestBytes == nil || *b.MaxRequestBytes <= 0:
@@ -524,4 +525,38 @@ type SetCurrentClientCertDetails struct {
 	Chain   bool `json:"chain,omitempty"`
 	DNS     bool `json:"dns,omitempty"`
 	URI     bool `json:"uri,omitempty"`
+}
+
+// headerCaseOverrides reads the Module's header_case_overrides: header
+// names to be written to HTTP/1 peers in the given case. Emissary's
+// Envoy has a formatter that rewrites just those names; upstream Envoy
+// has none, and its nearest is to keep every header name in the case it
+// arrived in (preserve_case), which gives listed headers their case
+// whenever the other side wrote it so. That is what is done, and said.
+func headerCaseOverrides(raw json.RawMessage, properCase bool, key string, d *Diagnostics) bool {
+	if len(raw) == 0 || string(raw) == "null" {
+		return false
+	}
+	var names []any
+	if err := json.Unmarshal(raw, &names); err != nil {
+		d.Error(key, "header_case_overrides must be a list of header names: ignored")
+		return false
+	}
+	valid := 0
+	for _, n := range names {
+		if s, ok := n.(string); ok && s != "" {
+			valid++
+		} else {
+			d.Error(key, "header_case_overrides: %v is not a header name: skipped", n)
+		}
+	}
+	switch {
+	case valid == 0:
+		return false
+	case properCase:
+		d.Error(key, "Only one of 'proper_case' or 'header_case_overrides' fields may be set on the Ambassador module. Honoring proper_case and ignoring header_case_overrides.")
+		return false
+	}
+	d.Notice(key, "header_case_overrides: this Envoy cannot rewrite chosen header names, so HTTP/1 header names keep the case they arrive in (Envoy's preserve_case), both to clients and to upstreams; headers Envoy adds itself are lower case")
+	return true
 }
