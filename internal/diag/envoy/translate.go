@@ -613,9 +613,22 @@ func (t *translator) buildAllRoutes() (checked []*routev3.Route, dropped []Probl
 						continue
 					}
 					ok = append(ok, routes...)
+					done := map[*routev3.Route]bool{}
+					for _, r := range routes {
+						done[r] = true
+					}
 					for k, kind := range kinds {
 						for _, r := range routes {
-							t.shown[i][k] = append(t.shown[i][k], t.variants(r, kind.securityModel, kind.insecureAction)...)
+							vs := t.variants(r, kind.securityModel, kind.insecureAction)
+							t.shown[i][k] = append(t.shown[i][k], vs...)
+							// Variants are checked here too, on every
+							// core; one that fails is left to Validate.
+							for _, v := range vs {
+								if !done[v] && v.ValidateAll() == nil {
+									done[v] = true
+									ok = append(ok, v)
+								}
+							}
 						}
 					}
 				}
