@@ -1,7 +1,6 @@
 package envoy
 
 import (
-	"maps"
 	"slices"
 
 	routev3 "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
@@ -64,7 +63,7 @@ func anyMapField[M any](name string, get func(M) map[string]*anypb.Any) fieldWri
 		w.key(name)
 		w.buf = append(w.buf, '{')
 		w.comma = false
-		for _, k := range slices.Sorted(maps.Keys(entries)) {
+		for _, k := range sortedKeys(entries) {
 			w.key(k)
 			if entries[k] == nil || !w.writeAny(entries[k]) {
 				return false
@@ -86,7 +85,7 @@ func stringMapField[M any](name string, get func(M) map[string]string) fieldWrit
 		w.key(name)
 		w.buf = append(w.buf, '{')
 		w.comma = false
-		for _, k := range slices.Sorted(maps.Keys(entries)) {
+		for _, k := range sortedKeys(entries) {
 			if w.comma {
 				w.buf = append(w.buf, ',')
 			}
@@ -178,3 +177,13 @@ var (
 		"descriptor_key":   strField("descriptor_key", (*routev3.RateLimit_Action_GenericKey).GetDescriptorKey),
 	})
 )
+
+// sortedKeys are a map's keys in order; the maps here hold a few.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

@@ -1,10 +1,12 @@
 package envoy
 
 import (
+	"encoding/binary"
 	"reflect"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
@@ -24,9 +26,11 @@ import (
 type codec[M proto.Message] struct {
 	// writers in protojson's order: field declaration order.
 	writers []fieldWriter[M]
-	// others are the indices of the Go struct fields without a writer;
-	// all must be zero.
-	others []int
+	// others are the byte ranges, in the generated struct, of the fields
+	// without a writer: all must be zero. A field's Go zero value is all
+	// zero bytes (nil pointers, empty strings and slices, 0, false), so
+	// checking the bytes is checking the fields, without reflection.
+	others [][2]uintptr
 }
 
 // fieldWriter writes one field (or one oneof) if it is populated, and
@@ -55,9 +59,16 @@ func newCodec[M proto.Message](writers map[string]fieldWriter[M]) *codec[M] {
 	}
 	st := reflect.TypeFor[M]().Elem()
 	for i := range st.NumField() {
-		key := goFieldKey(st.Field(i))
-		if key != "" && !used[key] {
-			c.others = append(c.others, i)
+		f := st.Field(i)
+		key := goFieldKey(f)
+		if key == "" || used[key] {
+			continue
+		}
+		from, to := f.Offset, f.Offset+f.Type.Size()
+		if n := len(c.others); n > 0 && c.others[n-1][1] == from {
+			c.others[n-1][1] = to // adjacent: one range
+		} else {
+			c.others = append(c.others, [2]uintptr{from, to})
 		}
 	}
 	return c
@@ -99,9 +110,9 @@ func (c *codec[M]) write(w *jsonWriter, m M) bool {
 
 // writeFields writes m's fields into an object already open.
 func (c *codec[M]) writeFields(w *jsonWriter, m M) bool {
-	v := reflect.ValueOf(m).Elem()
-	for _, i := range c.others {
-		if !v.Field(i).IsZero() {
+	base := reflect.ValueOf(m).UnsafePointer()
+	for _, r := range c.others {
+		if !allZero(unsafe.Slice((*byte)(unsafe.Add(base, r[0])), r[1]-r[0])) {
 			return false
 		}
 	}
@@ -343,4 +354,20 @@ func stringsField[M any](name string, get func(M) []string) fieldWriter[M] {
 		w.comma = true
 		return true
 	}
+}
+
+// allZero says whether every byte of b is zero.
+func allZero(b []byte) bool {
+	for len(b) >= 8 {
+		if binary.NativeEndian.Uint64(b) != 0 {
+			return false
+		}
+		b = b[8:]
+	}
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
 }
