@@ -25,15 +25,16 @@ func retryPolicy(p *v3alpha1.RetryPolicy, key string, d *Diagnostics) *RetryPoli
 	if p == nil {
 		return nil
 	}
-	raw, _ := json.Marshal(p)
+	// The policy as written, for errors only (it costs a marshal).
+	raw := func() []byte { b, _ := json.Marshal(p); return b }
 	if !slices.Contains(retryConditions, string(p.RetryOn)) {
-		d.Error(key, "Invalid retry policy specified: %s (retry_on must be one of %v)", raw, retryConditions)
+		d.Error(key, "Invalid retry policy specified: %s (retry_on must be one of %v)", raw(), retryConditions)
 		return nil
 	}
 	out := &RetryPolicy{RetryOn: string(p.RetryOn)}
 	if p.NumRetries != nil {
 		if *p.NumRetries < 0 {
-			d.Error(key, "Invalid retry policy specified: %s (num_retries must not be negative)", raw)
+			d.Error(key, "Invalid retry policy specified: %s (num_retries must not be negative)", raw())
 			return nil
 		}
 		n := *p.NumRetries
@@ -42,7 +43,7 @@ func retryPolicy(p *v3alpha1.RetryPolicy, key string, d *Diagnostics) *RetryPoli
 	if p.PerTryTimeout != "" {
 		dur, err := time.ParseDuration(p.PerTryTimeout)
 		if err != nil || dur <= 0 {
-			d.Error(key, "Invalid retry policy specified: %s (per_try_timeout %q is not a duration such as \"0.5s\")", raw, p.PerTryTimeout)
+			d.Error(key, "Invalid retry policy specified: %s (per_try_timeout %q is not a duration such as \"0.5s\")", raw(), p.PerTryTimeout)
 			return nil
 		}
 		out.PerTryTimeoutMs = int(dur / time.Millisecond)
