@@ -604,11 +604,11 @@ func (t *translator) buildAllRoutes() (checked []*routev3.Route, dropped []Probl
 					// of it, so that canary shares stay right), and each
 					// of its Mappings is told why.
 					if err := firstInvalid(routes); err != nil {
-						for _, m := range groups[i].Mappings {
-							bad = append(bad, Problem{Key: m.Key, Message: fmt.Sprintf("Envoy would refuse this Mapping's route, so it is not used: %v", err)})
-						}
-						if r := groups[i].Redirect; r != nil {
-							bad = append(bad, Problem{Key: r.Key, Message: fmt.Sprintf("Envoy would refuse this Mapping's route, so it is not used: %v", err)})
+						g := groups[i]
+						for _, m := range append(slices.Clone(g.Mappings), g.Redirect, g.Shadow) {
+							if m != nil {
+								bad = append(bad, Problem{Key: m.Key, Message: fmt.Sprintf("Envoy would refuse this Mapping's route, so it is not used: %v", err)})
+							}
 						}
 						continue
 					}
