@@ -192,7 +192,12 @@ func (c *checker) message(name string, m proto.Message, onHCM func(*hcmv3.HttpCo
 					}
 					c.seen[r] = true
 					if c.prechecked[r] {
-						walkAnys(r, decode)
+						// The translator's routes hold Anys only in
+						// typed_per_filter_config (TestPrecheckedRoutesHoldAnysOnlyPerFilter
+						// holds it to that), so only those are walked.
+						for _, k := range sortedKeys(r.GetTypedPerFilterConfig()) {
+							walkAnys(r.GetTypedPerFilterConfig()[k], decode)
+						}
 						continue
 					}
 					if err := r.ValidateAll(); err != nil {

@@ -300,3 +300,65 @@ func TestDropCommaSpaces(t *testing.T) {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
 }
+
+// Validate walks only typed_per_filter_config for the routes the
+// translator built and checked; this holds every golden route to that:
+// any Any anywhere else in a route would fail here.
+func TestPrecheckedRoutesHoldAnysOnlyPerFilter(t *testing.T) {
+	inputs, err := filepath.Glob(filepath.Join("..", "testdata", "*", "in.yaml"))
+	if err != nil || len(inputs) == 0 {
+		t.Fatalf("no inputs: %v", err)
+	}
+	seen := 0
+	for _, in := range inputs {
+		snap, err := snapshot.FromFiles([]string{in}, "default")
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := Build(ir.Build(snap, ir.Options{}), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range c.checked {
+			allowed := map[*anypb.Any]bool{}
+			for _, a := range r.GetTypedPerFilterConfig() {
+				allowed[a] = true
+			}
+			walkAnys(r, func(a *anypb.Any) proto.Message {
+				seen++
+				if !allowed[a] {
+					t.Errorf("%s: route %v holds an Any (%s) outside typed_per_filter_config", in, r.GetMatch(), a.GetTypeUrl())
+				}
+				return nil // nested Anys belong to the per-filter config
+			})
+		}
+	}
+	if seen == 0 {
+		t.Error("no golden route holds an Any: the test proves nothing")
+	}
+}
+
+// A bad Any in a checked route's per-filter settings is still caught.
+func TestValidateChecksPrecheckedRoutesAnys(t *testing.T) {
+	snap, err := snapshot.FromFiles([]string{filepath.Join("..", "testdata", "auth", "in.yaml")}, "default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := Build(ir.Build(snap, ir.Options{}), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken := false
+	for _, r := range c.checked {
+		if a := r.GetTypedPerFilterConfig()["envoy.filters.http.ext_authz"]; a != nil && !broken {
+			r.TypedPerFilterConfig["envoy.filters.http.ext_authz"] = &anypb.Any{TypeUrl: "type.googleapis.com/envoy.nope.v3.Checked"}
+			broken = true
+		}
+	}
+	if !broken {
+		t.Fatal("no checked route with ext_authz settings")
+	}
+	if err := Validate(c); err == nil || !strings.Contains(err.Error(), "envoy.nope.v3.Checked") {
+		t.Errorf("Validate = %v, want the unresolvable Any reported", err)
+	}
+}
