@@ -63,13 +63,53 @@ type Overview struct {
 	Listeners []Listener `json:"listeners"`
 	Hosts     []Host     `json:"hosts"`
 	Routes    []Route    `json:"routes"`
-	Clusters  []Cluster  `json:"clusters"`
+	// Services are the external services every request may involve:
+	// authorization, rate limits, access logs, tracing.
+	Services []Service `json:"services"`
+	Clusters []Cluster `json:"clusters"`
 	// Errors are the problems of the configuration in force; FailedErrors
 	// those of a newer attempt that was not used.
 	Errors       []Problem  `json:"errors"`
 	FailedErrors []Problem  `json:"failed_errors,omitempty"`
 	Notices      []Problem  `json:"notices"`
 	Resources    []Resource `json:"resources"`
+}
+
+// Service is an external service the gateway calls for requests.
+type Service struct {
+	// Role is authorization, rate limits, access logs or tracing.
+	Role string `json:"role"`
+	// Keys are the resources that configure it (several AuthServices
+	// share one service).
+	Keys    []string `json:"keys"`
+	Cluster string   `json:"cluster"`
+	// Detail is how it is called, in a few words.
+	Detail string `json:"detail"`
+}
+
+// services lists the external services of an IR, in filter order.
+func services(x *ir.IR) []Service {
+	var out []Service
+	if a := x.Auth; a != nil {
+		detail := a.Proto + ", timeout " + strconv.Itoa(a.TimeoutMs) + " ms"
+		if a.PathPrefix != "" {
+			detail += ", path prefix " + a.PathPrefix
+		}
+		if a.Misconfigured {
+			detail = "misconfigured: every request but the probes is answered 500"
+		}
+		out = append(out, Service{Role: "authorization", Keys: a.Sources, Cluster: a.Cluster, Detail: detail})
+	}
+	if r := x.RateLimit; r != nil {
+		out = append(out, Service{Role: "rate limits", Keys: []string{r.Key}, Cluster: r.Cluster, Detail: "domain " + r.Domain + ", timeout " + strconv.Itoa(r.TimeoutMs) + " ms"})
+	}
+	if l := x.LogService; l != nil {
+		out = append(out, Service{Role: "access logs", Keys: []string{l.Key}, Cluster: l.Cluster, Detail: l.Driver + " driver, flushed every " + strconv.Itoa(l.FlushIntervalSec) + " s"})
+	}
+	if t := x.Tracing; t != nil {
+		out = append(out, Service{Role: "tracing", Keys: []string{t.Key}, Cluster: t.Cluster, Detail: t.Driver})
+	}
+	return out
 }
 
 // Listener is one Listener resource as translated.
@@ -189,6 +229,7 @@ func BuildOverview(in Input) Overview {
 		for _, g := range x.Groups {
 			out.Routes = append(out.Routes, route(g))
 		}
+		out.Services = services(x)
 		for _, c := range x.Clusters {
 			out.Clusters = append(out.Clusters, cluster(c, in.Snapshot))
 		}

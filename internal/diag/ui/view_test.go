@@ -402,3 +402,59 @@ func TestOverviewBeforeAndAfterAFailure(t *testing.T) {
 		routeFor(t, o.Routes, "/quote/", false)
 	})
 }
+
+// The services every request may involve are listed with the resources
+// that configure them and their clusters, and rendered.
+func TestOverviewListsExternalServices(t *testing.T) {
+	in := inputFromYAML(t, `
+apiVersion: getambassador.io/v3alpha1
+kind: Listener
+metadata: {name: http, namespace: default}
+spec: {port: 8080, protocol: HTTP, securityModel: INSECURE, hostBinding: {namespace: {from: ALL}}}
+---
+apiVersion: getambassador.io/v3alpha1
+kind: AuthService
+metadata: {name: auth, namespace: default}
+spec: {auth_service: "auth:3000", path_prefix: /check}
+---
+apiVersion: getambassador.io/v3alpha1
+kind: AuthService
+metadata: {name: auth-b, namespace: default}
+spec: {auth_service: "auth-b:3000", path_prefix: /check}
+---
+apiVersion: getambassador.io/v3alpha1
+kind: RateLimitService
+metadata: {name: rl, namespace: default}
+spec: {service: "rl:8081", protocol_version: v3}
+---
+apiVersion: getambassador.io/v3alpha1
+kind: LogService
+metadata: {name: als, namespace: default}
+spec: {service: "als:9001", protocol_version: v3, driver: http}
+---
+apiVersion: getambassador.io/v3alpha1
+kind: TracingService
+metadata: {name: zipkin, namespace: default}
+spec: {service: "zipkin:9411", driver: zipkin}
+`)
+	o := BuildOverview(in)
+	var got []string
+	for _, s := range o.Services {
+		got = append(got, s.Role+" "+strings.Join(s.Keys, ",")+" "+s.Cluster+" ("+s.Detail+")")
+	}
+	want := []string{
+		"authorization AuthService/auth-b.default,AuthService/auth.default cluster_extauth_auth_b_3000_default (http, timeout 5000 ms, path prefix /check)", // the first by name decides
+		"rate limits RateLimitService/rl.default cluster_rl_8081_default (domain ambassador, timeout 20 ms)",
+		"access logs LogService/als.default cluster_logging_als_9001_default (http driver, flushed every 1 s)",
+		"tracing TracingService/zipkin.default cluster_tracing_zipkin_9411_default (zipkin)",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("services:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	page := renderOverview(t, in)
+	for _, w := range []string{`id="services"`, "cluster_extauth_auth_b_3000_default", "domain ambassador", `href="/ambassador/v0/diag/AuthService/auth.default"`} {
+		if !strings.Contains(page, w) {
+			t.Errorf("the overview page lacks %s", w)
+		}
+	}
+}
