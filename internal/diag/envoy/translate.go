@@ -129,6 +129,8 @@ type translator struct {
 	moduleErrorResponsesOnce sync.Once
 	authDisabledAny          *anypb.Any
 	authDisabledOnce         sync.Once
+	// served caches servedGroups.
+	served map[*ir.Host][]int
 	// unpacked are the Anys left for Config.Pack.
 	unpacked []*anypb.Any
 }
@@ -474,14 +476,31 @@ func (t *translator) virtualHosts(l *ir.Listener, hosts []*ir.Host) []*routev3.V
 	for _, h := range hosts {
 		vh := &routev3.VirtualHost{Name: l.Name + "-" + h.Hostname, Domains: []string{h.Hostname}}
 		kind := t.kinds[vhostKind{l.SecurityModel, h.InsecureAction}]
-		for i, g := range t.ir.Groups {
-			if h.ServesMapping(g.First()) {
-				vh.Routes = append(vh.Routes, t.shown[i][kind]...)
-			}
+		for _, i := range t.servedGroups(h) {
+			vh.Routes = append(vh.Routes, t.shown[i][kind]...)
 		}
 		out = append(out, vh)
 	}
 	return out
+}
+
+// servedGroups are the indices of the groups a Host serves, worked out
+// once per Host however many listeners it is on.
+func (t *translator) servedGroups(h *ir.Host) []int {
+	if served, ok := t.served[h]; ok {
+		return served
+	}
+	served := []int{}
+	for i, g := range t.ir.Groups {
+		if h.ServesMapping(g.First()) {
+			served = append(served, i)
+		}
+	}
+	if t.served == nil {
+		t.served = map[*ir.Host][]int{}
+	}
+	t.served[h] = served
+	return served
 }
 
 // vhostKind is what decides how a virtual host shows a route: its
