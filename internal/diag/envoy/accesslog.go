@@ -16,7 +16,7 @@ import (
 
 // accessLogs are an HTTP listener's access logs, in Emissary's order:
 // the LogService's gRPC log, then the file log.
-func (t *translator) accessLogs() []*accesslogv3.AccessLog {
+func (t *translator) buildAccessLogs() []*accesslogv3.AccessLog {
 	var out []*accesslogv3.AccessLog
 	if l := t.ir.LogService; l != nil {
 		common := &grpcaccesslogv3.CommonGrpcAccessLogConfig{

@@ -8,9 +8,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"runtime"
+	"slices"
 	"strconv"
 	"sync/atomic"
 
+	accesslogv3 "github.com/envoyproxy/go-control-plane/envoy/config/accesslog/v3"
 	bootstrapv3 "github.com/envoyproxy/go-control-plane/envoy/config/bootstrap/v3"
 	clusterv3 "github.com/envoyproxy/go-control-plane/envoy/config/cluster/v3"
 	listenerv3 "github.com/envoyproxy/go-control-plane/envoy/config/listener/v3"
@@ -96,7 +98,7 @@ func (c *Config) Pack() error {
 // core and the stand-ins replaced by their JSON: byte for byte what
 // marshalling the whole Bootstrap gives.
 func (c *Config) EnvoyJSON() ([]byte, error) {
-	t := &template{decoded: c.decoded, routeIndex: map[*routev3.Route]int{}}
+	t := &template{decoded: c.decoded, routeIndex: map[*routev3.Route]int{}, sharedIndex: map[proto.Message]int{}}
 	var listeners, clusters []int
 	for _, l := range c.Listeners {
 		listeners = append(listeners, t.listener(l))
@@ -168,8 +170,10 @@ type template struct {
 	pieces     []piece
 	decoded    map[*anypb.Any]proto.Message
 	routeIndex map[*routev3.Route]int
-	standIns   int
-	err        error
+	// sharedIndex are the pieces of messages met more than once.
+	sharedIndex map[proto.Message]int
+	standIns    int
+	err         error
 }
 
 // piece is one message to marshal; its JSON holds the stand-ins of its
@@ -185,6 +189,21 @@ type piece struct {
 type hole struct {
 	standIn string
 	pieces  []int // written comma-separated in place of the stand-in
+}
+
+// shared makes a piece of each message, once however many times it is
+// met.
+func shared[M proto.Message](t *template, msgs []M) []int {
+	var out []int
+	for _, m := range msgs {
+		idx, seen := t.sharedIndex[m]
+		if !seen {
+			idx = t.add(m, nil)
+			t.sharedIndex[m] = idx
+		}
+		out = append(out, idx)
+	}
+	return out
 }
 
 func (t *template) add(m proto.Message, holes []hole) int {
@@ -246,6 +265,18 @@ func (t *template) chain(fc *listenerv3.FilterChain) int {
 			v := skeletonHCM.GetRouteConfig().GetVirtualHosts()[i]
 			v.Routes = []*routev3.Route{{Name: name}}
 			routeHoles = append(routeHoles, hole{standIn, routes})
+		}
+		// The HTTP filters and access logs, the same messages in every
+		// connection manager, are pieces written once.
+		if fs := skeletonHCM.GetHttpFilters(); len(fs) > 0 {
+			name, standIn := t.standIn()
+			skeletonHCM.HttpFilters = []*hcmv3.HttpFilter{{Name: name}}
+			routeHoles = append(routeHoles, hole{standIn, shared(t, fs)})
+		}
+		if ls := skeletonHCM.GetAccessLog(); len(ls) > 0 {
+			name, standIn := t.standIn()
+			skeletonHCM.AccessLog = []*accesslogv3.AccessLog{{Name: name}}
+			routeHoles = append(routeHoles, hole{standIn, shared(t, ls)})
 		}
 		// The filter is written around the connection manager's own
 		// JSON, as protojson writes an Any: packing the skeleton only for
@@ -317,23 +348,35 @@ func (t *template) size(parts [][]byte, sizes []int, i int) int {
 // expand writes piece i's JSON with its stand-ins replaced.
 func (t *template) expand(out *bytes.Buffer, parts [][]byte, i int) error {
 	data := parts[i]
+	// Stand-ins are filled in the order they appear in the JSON, which
+	// is the message's field order, not necessarily the holes'.
+	type placed struct {
+		at int
+		h  hole
+	}
+	var holes []placed
 	for _, h := range t.pieces[i].holes {
 		at := bytes.Index(data, []byte(h.standIn))
 		if at < 0 {
 			return fmt.Errorf("envoy.json: stand-in %s not found while assembling", h.standIn)
 		}
-		out.Write(data[:at])
-		for j, p := range h.pieces {
+		holes = append(holes, placed{at, h})
+	}
+	slices.SortFunc(holes, func(a, b placed) int { return a.at - b.at })
+	done := 0
+	for _, p := range holes {
+		out.Write(data[done:p.at])
+		for j, piece := range p.h.pieces {
 			if j > 0 {
 				out.WriteByte(',')
 			}
-			if err := t.expand(out, parts, p); err != nil {
+			if err := t.expand(out, parts, piece); err != nil {
 				return err
 			}
 		}
-		data = data[at+len(h.standIn):]
+		done = p.at + len(p.h.standIn)
 	}
-	out.Write(data)
+	out.Write(data[done:])
 	return nil
 }
 

@@ -131,6 +131,10 @@ type translator struct {
 	authDisabledOnce         sync.Once
 	// served caches servedGroups.
 	served map[*ir.Host][]int
+	// Every user HTTP connection manager has the same filters and access
+	// logs: the same messages, built once (envoy.json writes them once).
+	filters    []*hcmv3.HttpFilter
+	accessLogs []*accesslogv3.AccessLog
 	// unpacked are the Anys left for Config.Pack.
 	unpacked []*anypb.Any
 }
@@ -415,8 +419,8 @@ func (t *translator) httpConnectionManager(l *ir.Listener, hosts []*ir.Host) *li
 	s := t.ir.Settings
 	hcm := &hcmv3.HttpConnectionManager{
 		StatPrefix:            l.StatsPrefix,
-		AccessLog:             t.accessLogs(),
-		HttpFilters:           t.httpFilters(),
+		AccessLog:             t.sharedAccessLogs(),
+		HttpFilters:           t.sharedHTTPFilters(),
 		NormalizePath:         wrapperspb.Bool(true),
 		UseRemoteAddress:      wrapperspb.Bool(s.UseRemoteAddress),
 		ServerName:            s.ServerName,
@@ -482,6 +486,22 @@ func (t *translator) virtualHosts(l *ir.Listener, hosts []*ir.Host) []*routev3.V
 		out = append(out, vh)
 	}
 	return out
+}
+
+// sharedHTTPFilters are the HTTP filters of every user listener.
+func (t *translator) sharedHTTPFilters() []*hcmv3.HttpFilter {
+	if t.filters == nil {
+		t.filters = t.httpFilters()
+	}
+	return t.filters
+}
+
+// sharedAccessLogs are the access logs of every user listener.
+func (t *translator) sharedAccessLogs() []*accesslogv3.AccessLog {
+	if t.accessLogs == nil {
+		t.accessLogs = t.buildAccessLogs()
+	}
+	return t.accessLogs
 }
 
 // servedGroups are the indices of the groups a Host serves, worked out
