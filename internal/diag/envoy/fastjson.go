@@ -300,10 +300,19 @@ func durationField[M any](name string, get func(M) *durationpb.Duration) fieldWr
 	}
 }
 
-func messageField[M any, F proto.Message](name string, c **codec[F], get func(M) F) fieldWriter[M] {
+// A message type parameter is comparable: generated messages are
+// pointers, and comparing with the zero value finds a nil one without
+// reflection.
+type message interface {
+	comparable
+	proto.Message
+}
+
+func messageField[M any, F message](name string, c **codec[F], get func(M) F) fieldWriter[M] {
 	return func(w *jsonWriter, m M) bool {
 		f := get(m)
-		if reflect.ValueOf(f).IsNil() {
+		var zero F
+		if f == zero {
 			return true
 		}
 		w.key(name)
@@ -311,7 +320,7 @@ func messageField[M any, F proto.Message](name string, c **codec[F], get func(M)
 	}
 }
 
-func listField[M any, F proto.Message](name string, c **codec[F], get func(M) []F) fieldWriter[M] {
+func listField[M any, F message](name string, c **codec[F], get func(M) []F) fieldWriter[M] {
 	return func(w *jsonWriter, m M) bool {
 		list := get(m)
 		if len(list) == 0 {
@@ -324,7 +333,8 @@ func listField[M any, F proto.Message](name string, c **codec[F], get func(M) []
 			if w.comma {
 				w.buf = append(w.buf, ',')
 			}
-			if reflect.ValueOf(f).IsNil() || !(*c).write(w, f) {
+			var zero F
+			if f == zero || !(*c).write(w, f) {
 				return false
 			}
 		}
