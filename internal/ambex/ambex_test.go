@@ -74,7 +74,7 @@ func writeConfig(t testing.TB, dir, yaml string) {
 		t.Fatal(err)
 	}
 	writeFile(t, filepath.Join(dir, ambex.BinaryFile), pb)
-	writeFile(t, filepath.Join(dir, ambex.ConfigFile), out.EnvoyJSON)
+	writeFile(t, filepath.Join(dir, ambex.ConfigFile), out.EnvoyJSON())
 }
 
 func translate(t testing.TB, yaml string) *diag.Output {
@@ -117,7 +117,7 @@ func TestTheBinaryFormMatchesTheJSON(t *testing.T) {
 	same("clusters", messages(fromPB.Clusters), messages(fromJSON.Clusters))
 
 	// envoy.json replaced without envoy.pb: the JSON is what is read.
-	writeFile(t, filepath.Join(dir, ambex.ConfigFile), translate(t, config("/other/", "other")).EnvoyJSON)
+	writeFile(t, filepath.Join(dir, ambex.ConfigFile), translate(t, config("/other/", "other")).EnvoyJSON())
 	cfg, err := ambex.ReadConfig([]string{dir})
 	if err != nil || cfg.From != filepath.Join(dir, ambex.ConfigFile) || cfg.Hashes != nil {
 		t.Fatalf("read %s (%v), want envoy.json", cfg.From, err)

@@ -36,7 +36,7 @@ func benchmarkReload(b *testing.B, mappings int) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		configs[i] = out.EnvoyJSON
+		configs[i] = out.EnvoyJSON()
 		if binaries[i], err = out.XDSBinary(); err != nil {
 			b.Fatal(err)
 		}

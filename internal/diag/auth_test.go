@@ -18,7 +18,7 @@ import (
 func mainConnectionManager(t *testing.T, out *Output) (*bootstrapv3.Bootstrap, *hcmv3.HttpConnectionManager) {
 	t.Helper()
 	var b bootstrapv3.Bootstrap
-	if err := protojson.Unmarshal(out.EnvoyJSON, &b); err != nil {
+	if err := protojson.Unmarshal(out.EnvoyJSON(), &b); err != nil {
 		t.Fatal(err)
 	}
 	for _, l := range b.GetStaticResources().GetListeners() {

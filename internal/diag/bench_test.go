@@ -29,7 +29,7 @@ func BenchmarkTranslate(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				size = len(out.EnvoyJSON)
+				size = out.Envoy.Len()
 			}
 			b.ReportMetric(float64(size), "envoy.json-bytes")
 		})

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -78,6 +79,11 @@ func rotateSnapshots(dir string, count int) error {
 // writeFile replaces path atomically: readers see the old file or the new
 // one, never a part, and after a crash the same.
 func writeFile(path string, data []byte, mode os.FileMode) error {
+	return writeFileFrom(path, bytes.NewReader(data), mode)
+}
+
+// writeFileFrom is writeFile with the content from src.
+func writeFileFrom(path string, src io.WriterTo, mode os.FileMode) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err
 	}
@@ -86,7 +92,7 @@ func writeFile(path string, data []byte, mode os.FileMode) error {
 		return err
 	}
 	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
+	if _, err := src.WriteTo(tmp); err != nil {
 		tmp.Close()
 		return err
 	}

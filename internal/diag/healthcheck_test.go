@@ -15,7 +15,7 @@ import (
 func TestHealthChecks(t *testing.T) {
 	out := translateDir(t, "health-checks")
 	var b bootstrapv3.Bootstrap
-	if err := protojson.Unmarshal(out.EnvoyJSON, &b); err != nil {
+	if err := protojson.Unmarshal(out.EnvoyJSON(), &b); err != nil {
 		t.Fatal(err)
 	}
 	got := map[string]string{}

@@ -117,7 +117,7 @@ spec: {hostname: "*", prefix: /limited/, service: httpbin, labels: {ambassador: 
 	if errs := fmt.Sprint(out.IR.Diagnostics.Errors["RateLimitService/ratelimit.default"]); !strings.Contains(errs, `protocol_version v2 is unsupported, protocol_version must be "v3"`) {
 		t.Errorf("errors: %s", errs)
 	}
-	if strings.Contains(string(out.EnvoyJSON), "ratelimit") || strings.Contains(string(out.EnvoyJSON), "rate_limits") {
+	if strings.Contains(string(out.EnvoyJSON()), "ratelimit") || strings.Contains(string(out.EnvoyJSON()), "rate_limits") {
 		t.Error("an unusable RateLimitService still shows in envoy.json")
 	}
 }

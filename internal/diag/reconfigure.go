@@ -232,7 +232,7 @@ func (r *Reconfigurer) write(out *Output, snap *snapshot.Snapshot) error {
 	if err := writeFile(filepath.Join(filepath.Dir(p.EnvoyConfig), "envoy.pb"), pb, 0o644); err != nil {
 		return err
 	}
-	if err := writeFile(p.EnvoyConfig, out.EnvoyJSON, 0o644); err != nil {
+	if err := writeFileFrom(p.EnvoyConfig, out.Envoy, 0o644); err != nil {
 		return err
 	}
 	_, err = writeIfChanged(p.Bootstrap, out.BootstrapJSON, 0o644)
@@ -255,11 +255,13 @@ func (r *Reconfigurer) writeSnapshots(raw []byte, out *Output) error {
 		"snapshot-tmp.yaml": raw,
 		"aconf-tmp.json":    aconfJSON,
 		"ir-tmp.json":       irJSON,
-		"econf-tmp.json":    out.EnvoyJSON,
 	} {
 		if err := writeFile(filepath.Join(dir, name), data, 0o644); err != nil {
 			return err
 		}
+	}
+	if err := writeFileFrom(filepath.Join(dir, "econf-tmp.json"), out.Envoy, 0o644); err != nil {
+		return err
 	}
 	return rotateSnapshots(dir, r.cfg.SnapshotCount)
 }

@@ -21,9 +21,18 @@ type Output struct {
 	// The files Envoy and ambex read, by name. The diagnostics files
 	// (IRJSON, AConfJSON) are made on demand: a reconfiguration need not
 	// wait for them.
-	BootstrapJSON  []byte // bootstrap-ads.json
-	EnvoyJSON      []byte // envoy/envoy.json
-	ClusterMapJSON []byte // clustermap.json
+	BootstrapJSON  []byte         // bootstrap-ads.json
+	Envoy          *envoy.JSONDoc // envoy/envoy.json, in pieces
+	ClusterMapJSON []byte         // clustermap.json
+}
+
+// EnvoyJSON is envoy/envoy.json in one slice (made on each call; files
+// are written from Envoy directly).
+func (o *Output) EnvoyJSON() []byte {
+	if o.Envoy == nil {
+		return nil
+	}
+	return o.Envoy.Bytes()
 }
 
 // IRJSON is snapshots/ir.json: the IR, compact (it is large, and read by
@@ -38,7 +47,7 @@ func (o *Output) XDSBinary() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return xds.AppendBinary(nil, r, o.EnvoyJSON)
+	return xds.AppendBinaryFor(nil, r, o.Envoy.Len(), o.Envoy.Checksum())
 }
 
 // AConfJSON is snapshots/aconf.json: every source resource with its
@@ -78,7 +87,7 @@ func Translate(snap *snapshot.Snapshot, opts TranslateOptions) (*Output, error) 
 		return nil
 	})
 	g.Go(func() (err error) {
-		out.EnvoyJSON, err = cfg.EnvoyJSON()
+		out.Envoy, err = cfg.EnvoyJSONDoc()
 		return err
 	})
 	g.Go(func() (err error) {
@@ -180,7 +189,7 @@ func (o *Output) WriteFiles(dir, secretDir string) error {
 	files := map[string][]byte{
 		"bootstrap-ads.json":   o.BootstrapJSON,
 		"clustermap.json":      o.ClusterMapJSON,
-		"envoy/envoy.json":     o.EnvoyJSON,
+		"envoy/envoy.json":     o.EnvoyJSON(),
 		"snapshots/ir.json":    irJSON,
 		"snapshots/aconf.json": aconfJSON,
 	}

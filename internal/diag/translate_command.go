@@ -81,7 +81,7 @@ resource has an error).`,
 				}
 				cmd.OutOrStdout().Write(b)
 			default:
-				cmd.OutOrStdout().Write(out.EnvoyJSON)
+				out.Envoy.WriteTo(cmd.OutOrStdout())
 			}
 			if n := out.IR.Diagnostics.Count(); n > 0 && failOnError {
 				return fmt.Errorf("%d resource errors", n)

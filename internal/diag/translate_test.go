@@ -19,6 +19,7 @@ import (
 	"github.com/emissary-go/emissary/internal/diag/envoy"
 	"github.com/emissary-go/emissary/internal/diag/ir"
 	"github.com/emissary-go/emissary/internal/snapshot"
+	"github.com/emissary-go/emissary/internal/xds"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/*/")
@@ -55,7 +56,7 @@ func TestGolden(t *testing.T) {
 			if errA != nil || errB != nil {
 				t.Fatal(errA, errB)
 			}
-			if string(out.EnvoyJSON) != string(again.EnvoyJSON) || string(irA) != string(irB) {
+			if string(out.EnvoyJSON()) != string(again.EnvoyJSON()) || string(irA) != string(irB) {
 				t.Fatal("the same input translated to different bytes")
 			}
 			errs, err := marshalIndent(map[string]any{"errors": out.IR.Diagnostics.Errors, "notices": out.IR.Diagnostics.Notices})
@@ -64,7 +65,7 @@ func TestGolden(t *testing.T) {
 			}
 			// envoy.json is compact; the golden copy is indented for review.
 			var readable bytes.Buffer
-			if err := json.Indent(&readable, out.EnvoyJSON, "", "  "); err != nil {
+			if err := json.Indent(&readable, out.EnvoyJSON(), "", "  "); err != nil {
 				t.Fatal(err)
 			}
 			golden(t, filepath.Join("testdata", d.Name(), "envoy.json"), readable.Bytes())
@@ -181,7 +182,7 @@ func TestRouting(t *testing.T) {
 			cfg, ok := configs[tc.dir]
 			if !ok {
 				var b bootstrapv3.Bootstrap
-				if err := protojson.Unmarshal(translateDir(t, tc.dir).EnvoyJSON, &b); err != nil {
+				if err := protojson.Unmarshal(translateDir(t, tc.dir).EnvoyJSON(), &b); err != nil {
 					t.Fatalf("envoy.json does not read back: %v", err)
 				}
 				cfg = b.GetStaticResources().GetListeners()
@@ -324,7 +325,7 @@ spec: {default: true}
 // connection goes where, and with what share.
 func TestTCPMappingsRouteConnections(t *testing.T) {
 	var b bootstrapv3.Bootstrap
-	if err := protojson.Unmarshal(translateDir(t, "tcpmapping").EnvoyJSON, &b); err != nil {
+	if err := protojson.Unmarshal(translateDir(t, "tcpmapping").EnvoyJSON(), &b); err != nil {
 		t.Fatal(err)
 	}
 	// proxies: listener -> chain's server name ("" for any) -> cluster -> weight.
@@ -367,7 +368,7 @@ func TestTCPMappingsRouteConnections(t *testing.T) {
 // Module's, on every route including the built-in ones.
 func TestRetryPolicies(t *testing.T) {
 	var b bootstrapv3.Bootstrap
-	if err := protojson.Unmarshal(translateDir(t, "retries").EnvoyJSON, &b); err != nil {
+	if err := protojson.Unmarshal(translateDir(t, "retries").EnvoyJSON(), &b); err != nil {
 		t.Fatal(err)
 	}
 	got := map[string]string{}
@@ -485,5 +486,25 @@ func TestHeaderCaseOverridesPreserveCase(t *testing.T) {
 	}
 	if n := fmt.Sprint(out.IR.Diagnostics.Notices["Module/ambassador.default"]); !strings.Contains(n, "keep the case they arrive in") {
 		t.Errorf("the Module's notice is missing: %s", n)
+	}
+}
+
+// envoy.pb names the envoy.json it goes with, which diagd writes from
+// its pieces: ambex must find the two belong together.
+func TestEnvoyPBNamesTheEnvoyJSONWritten(t *testing.T) {
+	out := translateDir(t, "auth")
+	pb, err := out.XDSBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var written bytes.Buffer
+	if _, err := out.Envoy.WriteTo(&written); err != nil {
+		t.Fatal(err)
+	}
+	if written.Len() != out.Envoy.Len() || !bytes.Equal(written.Bytes(), out.EnvoyJSON()) {
+		t.Fatal("the written envoy.json differs from the document")
+	}
+	if _, _, err := xds.ReadBinary(pb, written.Bytes()); err != nil {
+		t.Errorf("envoy.pb does not go with the envoy.json written: %v", err)
 	}
 }

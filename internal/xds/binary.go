@@ -39,8 +39,14 @@ type TypeHashes struct {
 // AppendBinary appends r's binary form, made with source (envoy.json's
 // bytes).
 func AppendBinary(buf []byte, r Resources, source []byte) ([]byte, error) {
+	return AppendBinaryFor(buf, r, len(source), crc32.Checksum(source, castagnoli))
+}
+
+// AppendBinaryFor is AppendBinary given envoy.json's length and CRC-32C
+// rather than its bytes.
+func AppendBinaryFor(buf []byte, r Resources, sourceLen int, sourceCRC uint32) ([]byte, error) {
 	buf = append(buf, magic...)
-	buf = append(buf, sourceLine(source)...)
+	buf = append(buf, strconv.Itoa(sourceLen)+" "+strconv.FormatUint(uint64(sourceCRC), 16)+"\n"...)
 	var err error
 	if buf, err = appendSection(buf, r.Listeners); err != nil {
 		return nil, err

@@ -98,6 +98,15 @@ func (c *Config) Pack() error {
 // core and the stand-ins replaced by their JSON: byte for byte what
 // marshalling the whole Bootstrap gives.
 func (c *Config) EnvoyJSON() ([]byte, error) {
+	doc, err := c.EnvoyJSONDoc()
+	if err != nil {
+		return nil, err
+	}
+	return doc.Bytes(), nil
+}
+
+// EnvoyJSONDoc is envoy.json in pieces, ready to be written.
+func (c *Config) EnvoyJSONDoc() (*JSONDoc, error) {
 	t := &template{decoded: c.decoded, routeIndex: map[*routev3.Route]int{}, sharedIndex: map[proto.Message]int{}}
 	var listeners, clusters []int
 	for _, l := range c.Listeners {
@@ -124,28 +133,19 @@ func (c *Config) EnvoyJSON() ([]byte, error) {
 			}
 		}
 	}
-	size := 64
-	sizes := make([]int, len(parts))
-	for _, p := range listeners {
-		size += t.size(parts, sizes, p) + 1
-	}
-	for _, p := range clusters {
-		size += t.size(parts, sizes, p) + 1
-	}
-	var out bytes.Buffer
-	out.Grow(size)
-	out.WriteString(`{"static_resources":{`)
+	doc := &JSONDoc{}
+	doc.add([]byte(`{"static_resources":{`))
 	writeList := func(key string, list []int) error {
-		out.WriteString(`"` + key + `":[`)
+		doc.add([]byte(`"` + key + `":[`))
 		for i, p := range list {
 			if i > 0 {
-				out.WriteByte(',')
+				doc.add(comma)
 			}
-			if err := t.expand(&out, parts, p); err != nil {
+			if err := t.expand(doc, parts, p); err != nil {
 				return err
 			}
 		}
-		out.WriteByte(']')
+		doc.add([]byte{']'})
 		return nil
 	}
 	if len(listeners) > 0 {
@@ -155,15 +155,17 @@ func (c *Config) EnvoyJSON() ([]byte, error) {
 	}
 	if len(clusters) > 0 {
 		if len(listeners) > 0 {
-			out.WriteByte(',')
+			doc.add(comma)
 		}
 		if err := writeList("clusters", clusters); err != nil {
 			return nil, err
 		}
 	}
-	out.WriteString("}}\n")
-	return out.Bytes(), nil
+	doc.add([]byte("}}\n"))
+	return doc, nil
 }
+
+var comma = []byte{','}
 
 // template is envoy.json cut into pieces.
 type template struct {
@@ -325,28 +327,8 @@ func filterJSON(name string, msg proto.Message, body []byte) ([]byte, error) {
 	return w.buf, nil
 }
 
-// size is the length of piece i's JSON once expanded, so that envoy.json
-// is allocated once; sizes memoizes it (routes are shared).
-func (t *template) size(parts [][]byte, sizes []int, i int) int {
-	if sizes[i] > 0 {
-		return sizes[i]
-	}
-	n := len(parts[i])
-	for _, h := range t.pieces[i].holes {
-		n -= len(h.standIn)
-		for j, p := range h.pieces {
-			if j > 0 {
-				n++
-			}
-			n += t.size(parts, sizes, p)
-		}
-	}
-	sizes[i] = n
-	return n
-}
-
 // expand writes piece i's JSON with its stand-ins replaced.
-func (t *template) expand(out *bytes.Buffer, parts [][]byte, i int) error {
+func (t *template) expand(out *JSONDoc, parts [][]byte, i int) error {
 	data := parts[i]
 	// Stand-ins are filled in the order they appear in the JSON, which
 	// is the message's field order, not necessarily the holes'.
@@ -365,10 +347,10 @@ func (t *template) expand(out *bytes.Buffer, parts [][]byte, i int) error {
 	slices.SortFunc(holes, func(a, b placed) int { return a.at - b.at })
 	done := 0
 	for _, p := range holes {
-		out.Write(data[done:p.at])
+		out.add(data[done:p.at])
 		for j, piece := range p.h.pieces {
 			if j > 0 {
-				out.WriteByte(',')
+				out.add(comma)
 			}
 			if err := t.expand(out, parts, piece); err != nil {
 				return err
@@ -376,7 +358,7 @@ func (t *template) expand(out *bytes.Buffer, parts [][]byte, i int) error {
 		}
 		done = p.at + len(p.h.standIn)
 	}
-	out.Write(data[done:])
+	out.add(data[done:])
 	return nil
 }
 
