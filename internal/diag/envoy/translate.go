@@ -10,6 +10,7 @@ import (
 	"time"
 
 	accesslogv3 "github.com/envoyproxy/go-control-plane/envoy/config/accesslog/v3"
+	clusterv3 "github.com/envoyproxy/go-control-plane/envoy/config/cluster/v3"
 	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
 	listenerv3 "github.com/envoyproxy/go-control-plane/envoy/config/listener/v3"
 	rbacconfigv3 "github.com/envoyproxy/go-control-plane/envoy/config/rbac/v3"
@@ -97,15 +98,31 @@ func Build(x *ir.IR, opts Options) (*Config, error) {
 	c := &Config{Bootstrap: bootstrap(x.Identity.NodeName, opts.Statsd), decoded: t.decoded}
 	defer func() { c.unpacked = t.unpacked }()
 	c.checked, c.Dropped = t.buildAllRoutes()
+	// Clusters are built on the other cores while the listeners are
+	// assembled (a cluster reads only the IR).
+	c.Clusters = make([]*clusterv3.Cluster, len(x.Clusters))
+	var (
+		wg   sync.WaitGroup
+		next atomic.Int64
+	)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(x.Clusters) {
+					return
+				}
+				c.Clusters[i] = t.cluster(x.Clusters[i])
+			}
+		})
+	}
 	for _, l := range x.Listeners {
 		if el := t.listener(l); el != nil {
 			c.Listeners = append(c.Listeners, el)
 		}
 	}
 	c.Listeners = append(c.Listeners, t.readyListener())
-	for _, cl := range x.Clusters {
-		c.Clusters = append(c.Clusters, t.cluster(cl))
-	}
+	wg.Wait()
 	if t.err != nil {
 		return nil, t.err
 	}
@@ -157,6 +174,8 @@ func (t *translator) any(m proto.Message) *anypb.Any {
 // encoded, are megabytes that neither envoy.json nor validation reads.
 func (t *translator) routeTable(hcm *hcmv3.HttpConnectionManager) *anypb.Any {
 	a := &anypb.Any{TypeUrl: "type.googleapis.com/" + string(hcm.ProtoReflect().Descriptor().FullName())}
+	t.anyMu.Lock() // clusters are being built meanwhile
+	defer t.anyMu.Unlock()
 	t.decoded[a] = hcm
 	t.unpacked = append(t.unpacked, a)
 	return a
