@@ -508,3 +508,38 @@ func TestEnvoyPBNamesTheEnvoyJSONWritten(t *testing.T) {
 		t.Errorf("envoy.pb does not go with the envoy.json written: %v", err)
 	}
 }
+
+// clustermap.json is written by hand; encoding/json is the reference.
+func TestClusterMapJSONIsMarshalIndent(t *testing.T) {
+	dc, ns, port := "dc1", "default", 8080
+	odd := "a\"b\\c<d>&e\u2028f\x01é"
+	maps := []map[string]clusterSource{
+		{},
+		{
+			"cluster_consul": {Kind: "ConsulResolver", Service: "svc", EndpointPath: "k8s/x", Datacenter: &dc},
+			"cluster_" + odd: {Kind: "KubernetesServiceResolver", Service: odd, Namespace: &ns, Port: &port},
+			"cluster_a":      {Kind: "KubernetesEndpointResolver", Service: "a", Namespace: &odd, Port: &port},
+		},
+	}
+	out, err := Translate(generatedSnapshot(100), TranslateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.IR.Clusters) < 100 {
+		t.Fatalf("the generated input has %d clusters", len(out.IR.Clusters))
+	}
+	maps = append(maps, clusterMap(out.IR))
+	// resolvers has Consul and endpoint clusters.
+	for _, dir := range []string{"basic", "resolvers", "ingress"} {
+		maps = append(maps, clusterMap(translateDir(t, dir).IR))
+	}
+	for i, m := range maps {
+		want, err := marshalIndent(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := clusterMapJSON(m); string(got) != string(want) {
+			t.Errorf("map %d: clusterMapJSON differs from json.MarshalIndent:\n%s", i, diffLines(string(want), string(got)))
+		}
+	}
+}

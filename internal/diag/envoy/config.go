@@ -133,7 +133,29 @@ func (c *Config) EnvoyJSONDoc() (*JSONDoc, error) {
 			}
 		}
 	}
-	doc := &JSONDoc{}
+	// The document is a few segments per route entry, hundreds of
+	// thousands in a large configuration: counted first, so that the
+	// list is made once instead of grown by copying.
+	segs := make([]int, len(t.pieces))
+	var count func(i int) int
+	count = func(i int) int {
+		if segs[i] == 0 {
+			n := 1
+			for _, h := range t.pieces[i].holes {
+				n++
+				for _, p := range h.pieces {
+					n += count(p) + 1
+				}
+			}
+			segs[i] = n
+		}
+		return segs[i]
+	}
+	total := 8
+	for _, p := range append(listeners, clusters...) {
+		total += count(p) + 1
+	}
+	doc := &JSONDoc{segs: make([][]byte, 0, total)}
 	doc.add([]byte(`{"static_resources":{`))
 	writeList := func(key string, list []int) error {
 		doc.add([]byte(`"` + key + `":[`))

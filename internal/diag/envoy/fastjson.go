@@ -1,7 +1,7 @@
 package envoy
 
 import (
-	"encoding/binary"
+	"bytes"
 	"reflect"
 	"strconv"
 	"strings"
@@ -366,18 +366,18 @@ func stringsField[M any](name string, get func(M) []string) fieldWriter[M] {
 	}
 }
 
-// allZero says whether every byte of b is zero.
+// allZero says whether every byte of b is zero. Comparing with a block
+// of zeros runs the runtime's vectorized memequal, several times faster
+// than a loop over words on the large structs (RouteAction) checked for
+// every route.
 func allZero(b []byte) bool {
-	for len(b) >= 8 {
-		if binary.NativeEndian.Uint64(b) != 0 {
+	for len(b) > len(zeros) {
+		if !bytes.Equal(b[:len(zeros)], zeros[:]) {
 			return false
 		}
-		b = b[8:]
+		b = b[len(zeros):]
 	}
-	for _, c := range b {
-		if c != 0 {
-			return false
-		}
-	}
-	return true
+	return bytes.Equal(b, zeros[:len(b)])
 }
+
+var zeros [1024]byte
