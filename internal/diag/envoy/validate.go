@@ -195,8 +195,15 @@ func (c *checker) message(name string, m proto.Message, onHCM func(*hcmv3.HttpCo
 						// The translator's routes hold Anys only in
 						// typed_per_filter_config (TestPrecheckedRoutesHoldAnysOnlyPerFilter
 						// holds it to that), so only those are walked.
-						for _, k := range sortedKeys(r.GetTypedPerFilterConfig()) {
-							walkAnys(r.GetTypedPerFilterConfig()[k], decode)
+						perFilter := r.GetTypedPerFilterConfig()
+						if len(perFilter) == 1 { // no order to keep
+							for _, a := range perFilter {
+								walkAnys(a, decode)
+							}
+							continue
+						}
+						for _, k := range sortedKeys(perFilter) {
+							walkAnys(perFilter[k], decode)
 						}
 						continue
 					}
@@ -371,20 +378,23 @@ func checkRouteClusters(listener string, rc *routev3.RouteConfiguration, cluster
 	var errs []error
 	for _, vh := range rc.GetVirtualHosts() {
 		for i, r := range vh.GetRoutes() {
-			var names []string
-			if c := r.GetRoute().GetCluster(); c != "" {
-				names = append(names, c)
-			}
-			for _, wc := range r.GetRoute().GetWeightedClusters().GetClusters() {
-				names = append(names, wc.GetName())
-			}
-			for _, m := range r.GetRoute().GetRequestMirrorPolicies() {
-				names = append(names, m.GetCluster())
-			}
-			for _, n := range names {
+			check := func(n string) {
 				if !clusters[n] {
 					errs = append(errs, fmt.Errorf("%s: route config %s: virtual host %s: route %d: cluster %q does not exist", listener, rc.GetName(), vh.GetName(), i, n))
 				}
+			}
+			ra := r.GetRoute()
+			if ra == nil {
+				continue // a redirect or a direct response
+			}
+			if c := ra.GetCluster(); c != "" {
+				check(c)
+			}
+			for _, wc := range ra.GetWeightedClusters().GetClusters() {
+				check(wc.GetName())
+			}
+			for _, m := range ra.GetRequestMirrorPolicies() {
+				check(m.GetCluster())
 			}
 		}
 	}

@@ -3,6 +3,7 @@ package envoy
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -18,6 +19,7 @@ import (
 	"google.golang.org/protobuf/types/known/anypb"
 	"google.golang.org/protobuf/types/known/durationpb"
 
+	"github.com/emissary-go/emissary/internal/diag/diagtest"
 	"github.com/emissary-go/emissary/internal/diag/ir"
 	"github.com/emissary-go/emissary/internal/snapshot"
 )
@@ -360,5 +362,61 @@ func TestValidateChecksPrecheckedRoutesAnys(t *testing.T) {
 	}
 	if err := Validate(c); err == nil || !strings.Contains(err.Error(), "envoy.nope.v3.Checked") {
 		t.Errorf("Validate = %v, want the unresolvable Any reported", err)
+	}
+}
+
+// Routes built as checked, XFP and redirect variants included, are valid
+// by Envoy's rules: Validate skips them (see translator.variants).
+func TestPrecheckedRoutesAreValid(t *testing.T) {
+	if err := xfpHTTPS.ValidateAll(); err != nil {
+		t.Errorf("the XFP header condition: %v", err)
+	}
+	if err := httpsRedirect.Redirect.ValidateAll(); err != nil {
+		t.Errorf("the https redirect: %v", err)
+	}
+	inputs, err := filepath.Glob(filepath.Join("..", "testdata", "*", "in.yaml"))
+	if err != nil || len(inputs) == 0 {
+		t.Fatalf("no inputs: %v", err)
+	}
+	snaps := map[string]*snapshot.Snapshot{"generated": diagtest.Snapshot(100)}
+	for _, in := range inputs {
+		if snaps[in], err = snapshot.FromFiles([]string{in}, "default"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	variants := 0
+	for name, snap := range snaps {
+		c, err := Build(ir.Build(snap, ir.Options{}), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		built := map[*routev3.Route]bool{}
+		for _, r := range c.checked {
+			built[r] = true
+			if err := r.ValidateAll(); err != nil {
+				t.Errorf("%s: route %v: %v", name, r.GetMatch(), err)
+			}
+			if r.GetRedirect() == httpsRedirect.Redirect || slices.Contains(r.GetMatch().GetHeaders(), xfpHTTPS) {
+				variants++
+			}
+		}
+		// Every route a virtual host shows is valid.
+		for _, l := range c.Listeners {
+			for _, fc := range l.GetFilterChains() {
+				for _, f := range fc.GetFilters() {
+					hcm, _ := c.decoded[f.GetTypedConfig()].(*hcmv3.HttpConnectionManager)
+					for _, vh := range hcm.GetRouteConfig().GetVirtualHosts() {
+						for _, r := range vh.GetRoutes() {
+							if err := r.ValidateAll(); err != nil {
+								t.Errorf("%s: %s: route %v: %v", name, vh.GetName(), r.GetMatch(), err)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	if variants == 0 {
+		t.Error("no variant among the routes: the test proves nothing")
 	}
 }

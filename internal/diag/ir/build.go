@@ -115,11 +115,14 @@ func Build(snap *snapshot.Snapshot, opts Options) *IR {
 	out.TCPGroups = buildTCP(r.tcpMappings, out, cs, r.tlsContexts, opts, d)
 	out.Auth = buildAuth(r.auths, cs, out.Settings, d)
 	if out.RateLimit = buildRateLimit(r.rateLimits, cs, out.Settings, d); out.RateLimit != nil {
+		var limited []*Mapping
 		for _, g := range out.Groups {
-			for _, m := range g.Mappings {
-				m.RateLimits = rateLimits(m, out.RateLimit.Domain, out.Settings, d)
-			}
+			limited = append(limited, g.Mappings...)
 		}
+		inParallel(len(limited), d, func(i int, d *Diagnostics) {
+			m := limited[i]
+			m.RateLimits = rateLimits(m, out.RateLimit.Domain, out.Settings, d)
+		})
 	}
 	out.LogService = buildLogService(r.logServices, cs, out.Settings, d)
 	if out.Tracing = buildTracing(r.tracing, cs, out.Settings, d); out.Tracing != nil && out.Tracing.Driver == "datadog" {
@@ -584,13 +587,28 @@ func resolvers(r *resources) map[string]resolver {
 	return out
 }
 
-// newMappings normalizes the Mappings, in order, on every core: each is
-// independent of the others. Problems are recorded per chunk and merged in
-// order, so the diagnostics are what a serial loop records.
+// newMappings reads the Mappings on every core; the result, errors
+// included, is the same as reading them in order.
 func newMappings(list []*v3alpha1.Mapping, s Settings, opts Options, d *Diagnostics) []*Mapping {
+	read := make([]*Mapping, len(list))
+	inParallel(len(list), d, func(i int, d *Diagnostics) {
+		read[i] = newMapping(list[i], s, opts, d)
+	})
+	out := make([]*Mapping, 0, len(read))
+	for _, m := range read {
+		if m != nil {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// inParallel calls do for 0..n-1 on every core, a chunk at a time. Each
+// chunk reports to its own Diagnostics, merged into d in chunk order, so
+// that every resource's problems come out in the order a loop would give.
+func inParallel(n int, d *Diagnostics, do func(i int, d *Diagnostics)) {
 	const chunk = 256
-	chunks := (len(list) + chunk - 1) / chunk
-	results := make([][]*Mapping, chunks)
+	chunks := (n + chunk - 1) / chunk
 	diags := make([]*Diagnostics, chunks)
 	var (
 		wg   sync.WaitGroup
@@ -604,20 +622,15 @@ func newMappings(list []*v3alpha1.Mapping, s Settings, opts Options, d *Diagnost
 					return
 				}
 				dc := newDiagnostics()
-				for _, m := range list[c*chunk : min((c+1)*chunk, len(list))] {
-					if im := newMapping(m, s, opts, dc); im != nil {
-						results[c] = append(results[c], im)
-					}
+				for i := c * chunk; i < min((c+1)*chunk, n); i++ {
+					do(i, dc)
 				}
 				diags[c] = dc
 			}
 		})
 	}
 	wg.Wait()
-	var out []*Mapping
-	for c := range chunks {
-		out = append(out, results[c]...)
-		d.merge(diags[c])
+	for _, dc := range diags {
+		d.merge(dc)
 	}
-	return out
 }

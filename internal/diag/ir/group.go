@@ -61,12 +61,23 @@ func groupMappings(mappings []*Mapping, d *Diagnostics) []*Group {
 	}
 	// Most specific first: the greatest route weight, and among equals the
 	// later one.
-	slices.SortStableFunc(kept, func(a, b *Group) int {
-		if c := compareWeights(b.Weight, a.Weight); c != 0 {
+	type ranked struct {
+		g    *Group
+		nums [4]int
+	}
+	rs := make([]ranked, len(kept))
+	for i, g := range kept {
+		rs[i] = ranked{g, weightNumbers(g.Weight)}
+	}
+	slices.SortStableFunc(rs, func(a, b ranked) int {
+		if c := compareRanked(b.g.Weight, a.g.Weight, b.nums, a.nums); c != 0 {
 			return c
 		}
-		return b.order - a.order
+		return b.g.order - a.g.order
 	})
+	for i, r := range rs {
+		kept[i] = r.g
+	}
 	return kept
 }
 

@@ -475,15 +475,24 @@ func routeWeight(m *Mapping) RouteWeight {
 // numbers (the first four entries), strings as strings, and a list that
 // is a prefix of another as the smaller.
 func compareWeights(a, b RouteWeight) int {
+	return compareRanked(a, b, weightNumbers(a), weightNumbers(b))
+}
+
+// weightNumbers are the numeric entries of a route weight (0 where absent
+// or not a number), parsed once for sorting.
+func weightNumbers(w RouteWeight) (n [4]int) {
+	for i := 0; i < len(w) && i < 4; i++ {
+		n[i], _ = strconv.Atoi(w[i])
+	}
+	return n
+}
+
+// compareRanked is compareWeights with the numbers already parsed.
+func compareRanked(a, b RouteWeight, an, bn [4]int) int {
 	for i := 0; i < len(a) && i < len(b); i++ {
 		if i < 4 {
-			x, _ := strconv.Atoi(a[i])
-			y, _ := strconv.Atoi(b[i])
-			if x != y {
-				if x < y {
-					return -1
-				}
-				return 1
+			if c := cmp.Compare(an[i], bn[i]); c != 0 {
+				return c
 			}
 			continue
 		}
