@@ -115,3 +115,30 @@ func TestMemoryIsFlatAcrossReconfigurations(t *testing.T) {
 	}
 	t.Logf("heap before %d KB, after %d translations %d KB", before>>10, rounds, after>>10)
 }
+
+// The benchmark input as YAML (what hack/benchinput writes for the
+// comparison with Emissary) is the same input: it translates to the same
+// envoy.json, without errors.
+func TestBenchmarkYAMLIsTheSameInput(t *testing.T) {
+	data, err := diagtest.YAML(100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromYAML, err := Translate(snapshot.FromYAML("bench.yaml", data, "default"), TranslateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	direct, err := Translate(generatedSnapshot(100), TranslateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if errs := fromYAML.IR.Diagnostics.Errors; len(errs) > 0 {
+		t.Errorf("the YAML input has errors: %v", errs)
+	}
+	if got, want := string(fromYAML.EnvoyJSON()), string(direct.EnvoyJSON()); got != want {
+		t.Errorf("the YAML input translates differently:\n%s", diffLines(want, got))
+	}
+	if n := len(fromYAML.IR.Clusters); n < 100 {
+		t.Errorf("only %d clusters from the YAML input", n)
+	}
+}

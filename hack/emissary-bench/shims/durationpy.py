@@ -1,0 +1,2 @@
+# Stand-in for durationpy, imported by a Kubernetes client module the
+# translator never calls.
