@@ -378,18 +378,18 @@ func collect(snap *snapshot.Snapshot, opts Options, d *Diagnostics) *resources {
 
 	// Resources from annotations come after the parent's own kind list,
 	// in parent order, as Emissary emits them.
-	type located struct {
-		obj      client.Object
-		location string
-	}
 	// Emissary orders resources by their key "name.namespace", which
 	// decides which of two clashing resources wins and breaks route-order
 	// ties; the same order gives the same results.
-	rkey := func(l located) string { return l.obj.GetName() + "." + l.obj.GetNamespace() }
+	type located struct {
+		obj      client.Object
+		location string
+		key      string
+	}
 	var all []located
 	add := func(objs []client.Object, location string) {
 		for _, o := range objs {
-			all = append(all, located{o, location})
+			all = append(all, located{o, location, o.GetName() + "." + o.GetNamespace()})
 		}
 	}
 	add(objects(k.Modules), "")
@@ -406,16 +406,12 @@ func collect(snap *snapshot.Snapshot, opts Options, d *Diagnostics) *resources {
 	add(objects(k.KubernetesEndpointResolvers), "")
 	add(objects(k.ConsulResolvers), "")
 	for _, r := range ingressResources(k.Ingresses, k.IngressClasses, k.Services, opts, d) {
-		all = append(all, located{r.obj, r.ingress})
+		add([]client.Object{r.obj}, r.ingress)
 	}
 	for _, parent := range sortedKeys(k.Annotations) {
 		add(k.Annotations[parent], parent+" annotation getambassador.io/config")
 	}
-	keys := make(map[client.Object]string, len(all))
-	for _, l := range all {
-		keys[l.obj] = rkey(l)
-	}
-	slices.SortStableFunc(all, func(a, b located) int { return strings.Compare(keys[a.obj], keys[b.obj]) })
+	slices.SortStableFunc(all, func(a, b located) int { return strings.Compare(a.key, b.key) })
 
 	var modules []*v3alpha1.Module
 	for _, l := range all {

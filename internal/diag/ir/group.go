@@ -35,8 +35,8 @@ func (g *Group) First() *Mapping {
 // groupMappings puts Mappings (already in key order) into groups,
 // reporting the ones that conflict with their group.
 func groupMappings(mappings []*Mapping, d *Diagnostics) []*Group {
-	byID := map[string]*Group{}
-	var groups []*Group
+	byID := make(map[string]*Group, len(mappings))
+	groups := make([]*Group, 0, len(mappings))
 	for _, m := range mappings {
 		g, ok := byID[m.GroupID]
 		if !ok {
@@ -69,7 +69,8 @@ func groupMappings(mappings []*Mapping, d *Diagnostics) []*Group {
 	for i, g := range kept {
 		rs[i] = ranked{g, weightNumbers(g.Weight)}
 	}
-	slices.SortStableFunc(rs, func(a, b ranked) int {
+	// order breaks every tie, so an unstable sort gives the one order.
+	slices.SortFunc(rs, func(a, b ranked) int {
 		if c := compareRanked(b.g.Weight, a.g.Weight, b.nums, a.nums); c != 0 {
 			return c
 		}

@@ -33,6 +33,9 @@ type fromIngress struct {
 // ingressResources turns the Ingresses this installation owns into the
 // Hosts and Mappings they mean, as Emissary does.
 func ingressResources(ingresses []*networkingv1.Ingress, classes []*networkingv1.IngressClass, services []*corev1.Service, opts Options, d *Diagnostics) []fromIngress {
+	if len(ingresses) == 0 {
+		return nil // and no port table of every Service for nothing
+	}
 	ours := map[string]bool{}
 	for _, c := range classes {
 		if strings.ToLower(c.Spec.Controller) == ingressController && ownedByID(c.Annotations, opts) {
