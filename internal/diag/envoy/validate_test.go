@@ -420,3 +420,42 @@ func TestPrecheckedRoutesAreValid(t *testing.T) {
 		t.Error("no variant among the routes: the test proves nothing")
 	}
 }
+
+// Validate walks only a built cluster's transport socket and HTTP/1
+// options for Anys: the translator puts them nowhere else in a cluster.
+func TestBuiltClustersHoldAnysOnlyWhereWalked(t *testing.T) {
+	inputs, err := filepath.Glob(filepath.Join("..", "testdata", "*", "in.yaml"))
+	if err != nil || len(inputs) == 0 {
+		t.Fatalf("no inputs: %v", err)
+	}
+	snaps := map[string]*snapshot.Snapshot{"generated": diagtest.Snapshot(100)}
+	for _, in := range inputs {
+		if snaps[in], err = snapshot.FromFiles([]string{in}, "default"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	walked := map[string]int{}
+	for name, snap := range snaps {
+		c, err := Build(ir.Build(snap, ir.Options{}), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, cl := range c.Clusters {
+			allowed := map[*anypb.Any]string{}
+			for part, m := range map[string]proto.Message{"transport socket": cl.GetTransportSocket(), "HTTP/1 options": cl.GetHttpProtocolOptions()} {
+				walkAnys(m, func(a *anypb.Any) proto.Message { allowed[a] = part; return nil })
+			}
+			walkAnys(cl, func(a *anypb.Any) proto.Message {
+				if part, ok := allowed[a]; ok {
+					walked[part]++
+				} else {
+					t.Errorf("%s: cluster %s holds an Any (%s) Validate does not walk", name, cl.GetName(), a.GetTypeUrl())
+				}
+				return nil // what an Any holds is walked from it
+			})
+		}
+	}
+	if walked["transport socket"] == 0 || walked["HTTP/1 options"] == 0 {
+		t.Errorf("Anys found where Validate walks: %v; without both kinds the test proves little", walked)
+	}
+}
