@@ -88,19 +88,41 @@ func Build(snap *snapshot.Snapshot, opts Options) *IR {
 		applyTLSContext(ctx, &tc.Spec, secrets)
 		cs.tls[tc.Name] = ctx
 	}
-	clusterOf := map[*Mapping]*Cluster{}
+	// Each Mapping's cluster is worked out on every core; then, in group
+	// order, the first Mapping asking for a cluster creates it and the
+	// others share it.
+	var asking []*Mapping
+	var markers []string
+	for _, g := range out.Groups {
+		if g.Shadow != nil {
+			asking, markers = append(asking, g.Shadow), append(markers, "shadow")
+		}
+		for _, m := range g.Mappings {
+			asking, markers = append(asking, m), append(markers, m.ClusterTag)
+		}
+	}
+	candidates := make([]candidate, len(asking))
+	inParallel(len(asking), d, func(i int, _ *Diagnostics) {
+		candidates[i] = cs.candidate(asking[i], markers[i])
+	})
+	next := 0
+	clusterFor := func(m *Mapping) *Cluster {
+		next++
+		return cs.adopt(m, candidates[next-1], d)
+	}
+	clusterOf := make(map[*Mapping]*Cluster, len(asking))
 	var groups []*Group
 	for _, g := range out.Groups {
 		ok := true
 		if g.Shadow != nil {
-			if c := cs.clusterFor(g.Shadow, "shadow", d); c != nil {
+			if c := clusterFor(g.Shadow); c != nil {
 				clusterOf[g.Shadow] = c
 			} else {
 				g.Shadow = nil
 			}
 		}
 		for _, m := range g.Mappings {
-			c := cs.clusterFor(m, m.ClusterTag, d)
+			c := clusterFor(m)
 			if c == nil {
 				ok = false
 				continue

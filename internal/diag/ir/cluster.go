@@ -83,15 +83,34 @@ type clusterSet struct {
 // clusterFor returns the cluster a Mapping routes to (marker is its
 // cluster_tag, or "shadow"), creating it when new.
 func (cs *clusterSet) clusterFor(m *Mapping, marker string, d *Diagnostics) *Cluster {
+	return cs.adopt(m, cs.candidate(m, marker), d)
+}
+
+// candidate is the cluster a Mapping asks for, worked out without the
+// clusters already made (so, for many Mappings, on every core), and what
+// to report about it.
+type candidate struct {
+	cluster *Cluster // nil when the Mapping cannot have one
+	res     resolver
+	errors  []string // reported with the Mapping
+	// notices are reported only by the Mapping that creates the cluster.
+	notices []string
+}
+
+// candidate reads only the Mapping and the set's resolvers and TLS
+// contexts: it is safe to call from many goroutines.
+func (cs *clusterSet) candidate(m *Mapping, marker string) candidate {
+	var out candidate
 	res, ok := cs.res[m.Resolver]
 	if !ok {
-		d.Error(m.Key, "resolver %s is unknown", m.Resolver)
-		return nil
+		out.errors = append(out.errors, fmt.Sprintf("resolver %s is unknown", m.Resolver))
+		return out
 	}
+	out.res = res
 	svc, err := parseService(m.Service)
 	if err != nil {
-		d.Error(m.Key, "%v", err)
-		return nil
+		out.errors = append(out.errors, err.Error())
+		return out
 	}
 	fields := []string{"cluster", marker, m.Service}
 	originate := false
@@ -99,8 +118,8 @@ func (cs *clusterSet) clusterFor(m *Mapping, marker string, d *Diagnostics) *Clu
 	if m.TLS != "" {
 		ctx, ok = cs.tls[m.TLS]
 		if !ok {
-			d.Error(m.Key, "Originate-TLS context %s is not defined", m.TLS)
-			return nil
+			out.errors = append(out.errors, fmt.Sprintf("Originate-TLS context %s is not defined", m.TLS))
+			return out
 		}
 	}
 	switch {
@@ -108,7 +127,7 @@ func (cs *clusterSet) clusterFor(m *Mapping, marker string, d *Diagnostics) *Clu
 		originate = true
 		fields = append(fields, "otls")
 	case svc.Scheme == "http" && ctx != nil:
-		d.Error(m.Key, "TLSContext %s is being used even though service %s lists HTTP", m.TLS, m.Service)
+		out.errors = append(out.errors, fmt.Sprintf("TLSContext %s is being used even though service %s lists HTTP", m.TLS, m.Service))
 		originate = true
 		fields = append(fields, "otls")
 	case ctx != nil:
@@ -125,22 +144,8 @@ func (cs *clusterSet) clusterFor(m *Mapping, marker string, d *Diagnostics) *Clu
 	if m.LoadBalancer != nil {
 		fields = append(fields, m.LoadBalancer.nameField())
 	}
-	name := clusterName(fields...)
-	if c, ok := cs.byName[name]; ok {
-		c.Users = appendUnique(c.Users, m.Key)
-		// Health checks are not part of the name (as in Emissary): the
-		// first Mapping's hold for the cluster.
-		switch {
-		case len(m.HealthChecks) == 0:
-		case c.Type != "EDS":
-			healthChecksNeedEDS(m, res, d)
-		case !reflect.DeepEqual(m.HealthChecks, c.HealthChecks):
-			d.Error(m.Key, "health_checks differ from those of %s, whose cluster %s this Mapping shares: using theirs", c.Users[0], name)
-		}
-		return c
-	}
 	c := &Cluster{
-		Name:             name,
+		Name:             clusterName(fields...),
 		Type:             "STRICT_DNS",
 		Host:             svc.Host,
 		Port:             svc.EffectivePort(originate),
@@ -165,7 +170,7 @@ func (cs *clusterSet) clusterFor(m *Mapping, marker string, d *Diagnostics) *Clu
 	if dns := strings.ToUpper(m.DNSType); dns == "LOGICAL_DNS" {
 		c.Type = dns
 	} else if dns != "" && dns != "STRICT_DNS" {
-		d.Notice(m.Key, "dns_type %s is not supported: using strict_dns", m.DNSType)
+		out.notices = append(out.notices, fmt.Sprintf("dns_type %s is not supported: using strict_dns", m.DNSType))
 	}
 	service, namespace := c.Host, m.Namespace
 	if parts := strings.SplitN(c.Host, ".", 3); len(parts) >= 2 && !svc.IsIP() {
@@ -183,11 +188,42 @@ func (cs *clusterSet) clusterFor(m *Mapping, marker string, d *Diagnostics) *Clu
 			c.EDSName = fmt.Sprintf("consul/%s/%s", res.Datacenter, c.Host)
 		}
 	}
+	out.cluster = c
+	return out
+}
+
+// adopt gives a Mapping its candidate cluster, or the one of that name
+// an earlier Mapping created, and reports what there is to report.
+func (cs *clusterSet) adopt(m *Mapping, cand candidate, d *Diagnostics) *Cluster {
+	for _, e := range cand.errors {
+		d.Error(m.Key, "%s", e)
+	}
+	if cand.cluster == nil {
+		return nil
+	}
+	name := cand.cluster.Name
+	if c, ok := cs.byName[name]; ok {
+		c.Users = appendUnique(c.Users, m.Key)
+		// Health checks are not part of the name (as in Emissary): the
+		// first Mapping's hold for the cluster.
+		switch {
+		case len(m.HealthChecks) == 0:
+		case c.Type != "EDS":
+			healthChecksNeedEDS(m, cand.res, d)
+		case !reflect.DeepEqual(m.HealthChecks, c.HealthChecks):
+			d.Error(m.Key, "health_checks differ from those of %s, whose cluster %s this Mapping shares: using theirs", c.Users[0], name)
+		}
+		return c
+	}
+	c := cand.cluster
+	for _, n := range cand.notices {
+		d.Notice(m.Key, "%s", n)
+	}
 	if len(m.HealthChecks) > 0 {
 		if c.Type == "EDS" {
 			c.HealthChecks = m.HealthChecks
 		} else {
-			healthChecksNeedEDS(m, res, d)
+			healthChecksNeedEDS(m, cand.res, d)
 		}
 	}
 	cs.byName[name] = c
