@@ -200,3 +200,15 @@ func TestCheckRegex(t *testing.T) {
 		t.Errorf("a raised regex_max_size allows it: %v", err)
 	}
 }
+
+func TestServiceIsIP(t *testing.T) {
+	for host, want := range map[string]bool{
+		"10.0.0.1": true, "127.0.0.1": true, "::1": true, "fe80::1": true, "2001:db8::8a2e:370:7334": true,
+		"": false, "quote": false, "quote.default": false, "1password.default": false,
+		"10.0.0": false, "10.0.0.1.nip.io": false, "svc:8080": false,
+	} {
+		if got := (Service{Host: host}).IsIP(); got != want {
+			t.Errorf("IsIP(%q) = %v, want %v", host, got, want)
+		}
+	}
+}

@@ -91,7 +91,16 @@ func (s Service) EffectivePort(originateTLS bool) int {
 }
 
 // IsIP reports whether the service names an address rather than a host.
-func (s Service) IsIP() bool { return net.ParseIP(s.Host) != nil }
+func (s Service) IsIP() bool {
+	// An IPv4 address starts with a digit and an IPv6 one holds a colon:
+	// names, by far the most common, are told apart without parsing
+	// (a failed parse allocates its error).
+	h := s.Host
+	if h == "" || (h[0] < '0' || h[0] > '9') && !strings.Contains(h, ":") {
+		return false
+	}
+	return net.ParseIP(h) != nil
+}
 
 // clusterName is Emissary's cluster name: "cluster", an optional marker
 // (a cluster_tag, "shadow"), the service as written, TLS origination
