@@ -239,6 +239,8 @@ func (c *checker) walking(name string, m proto.Message, onHCM func(*hcmv3.HttpCo
 	return errors.Join(errs...)
 }
 
+// routeState is where Validate is with a route message (one message is
+// shown in many virtual hosts).
 type routeState uint8
 
 const (
