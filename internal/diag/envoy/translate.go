@@ -499,7 +499,13 @@ func (t *translator) virtualHosts(l *ir.Listener, hosts []*ir.Host) []*routev3.V
 	for _, h := range hosts {
 		vh := &routev3.VirtualHost{Name: l.Name + "-" + h.Hostname, Domains: []string{h.Hostname}}
 		kind := t.kinds[vhostKind{l.SecurityModel, h.InsecureAction}]
-		for _, i := range t.servedGroups(h) {
+		served := t.servedGroups(h)
+		n := 0
+		for _, i := range served {
+			n += len(t.shown[i][kind])
+		}
+		vh.Routes = make([]*routev3.Route, 0, n)
+		for _, i := range served {
 			vh.Routes = append(vh.Routes, t.shown[i][kind]...)
 		}
 		out = append(out, vh)
