@@ -15,6 +15,7 @@ import (
 	hcmv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/http_connection_manager/v3"
 	tcpproxyv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/tcp_proxy/v3"
 	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/emissary-go/emissary/internal/diag/envoy"
 	"github.com/emissary-go/emissary/internal/diag/ir"
@@ -542,4 +543,64 @@ func TestClusterMapJSONIsMarshalIndent(t *testing.T) {
 			t.Errorf("map %d: clusterMapJSON differs from json.MarshalIndent:\n%s", i, diffLines(string(want), string(got)))
 		}
 	}
+}
+
+// envoy.pb reads back as the configuration it was made from (each route
+// message, shown in many virtual hosts, encoded once and copied), and the
+// same configuration gives the same bytes.
+func TestEnvoyPBReadsBackAsTheConfiguration(t *testing.T) {
+	outs := map[string]*Output{"auth": translateDir(t, "auth"), "security-models": translateDir(t, "security-models")}
+	var err error
+	if outs["generated"], err = Translate(generatedSnapshot(100), TranslateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for name, out := range outs {
+		want, err := xds.Split(out.Config.Listeners, out.Config.Clusters, out.Config.HCM)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pb, err := out.XDSBinary()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again, _ := out.XDSBinary(); !bytes.Equal(pb, again) {
+			t.Errorf("%s: envoy.pb differs between two encodings", name)
+		}
+		got, _, err := xds.ReadBinary(pb, out.EnvoyJSON())
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		routes := 0
+		for _, rc := range want.Routes {
+			for _, vh := range rc.GetVirtualHosts() {
+				routes += len(vh.GetRoutes())
+			}
+		}
+		if routes == 0 {
+			t.Errorf("%s: no route in the configuration: the test proves little", name)
+		}
+		for kind, pair := range map[string][2][]proto.Message{
+			"listeners": {messages(want.Listeners), messages(got.Listeners)},
+			"routes":    {messages(want.Routes), messages(got.Routes)},
+			"clusters":  {messages(want.Clusters), messages(got.Clusters)},
+		} {
+			if len(pair[0]) != len(pair[1]) {
+				t.Errorf("%s: %d %s read back, want %d", name, len(pair[1]), kind, len(pair[0]))
+				continue
+			}
+			for i := range pair[0] {
+				if !proto.Equal(pair[0][i], pair[1][i]) {
+					t.Errorf("%s: %s %d reads back different", name, kind, i)
+				}
+			}
+		}
+	}
+}
+
+func messages[M proto.Message](list []M) []proto.Message {
+	out := make([]proto.Message, len(list))
+	for i, m := range list {
+		out[i] = m
+	}
+	return out
 }

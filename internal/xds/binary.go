@@ -6,13 +6,18 @@ import (
 	"fmt"
 	"hash/crc32"
 	"hash/fnv"
+	"runtime"
+	"slices"
 	"strconv"
+	"sync/atomic"
 
 	clusterv3 "github.com/envoyproxy/go-control-plane/envoy/config/cluster/v3"
 	listenerv3 "github.com/envoyproxy/go-control-plane/envoy/config/listener/v3"
 	routev3 "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
+	"golang.org/x/sync/errgroup"
 	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
 // The binary form (envoy.pb) is the same configuration as an envoy.json,
@@ -44,35 +49,172 @@ func AppendBinary(buf []byte, r Resources, source []byte) ([]byte, error) {
 
 // AppendBinaryFor is AppendBinary given envoy.json's length and CRC-32C
 // rather than its bytes.
+//
+// Most of the bytes are routes: a large configuration shows each route
+// message in several virtual hosts. Each message is encoded once, on
+// every core, and its bytes copied wherever it is shown; a route
+// configuration is written as its fields but virtual_hosts, then each
+// virtual host as its fields but routes, then the routes. Field order
+// differs from proto.Marshal's, which no reader depends on: the messages
+// read back equal, and the same configuration gives the same bytes.
 func AppendBinaryFor(buf []byte, r Resources, sourceLen int, sourceCRC uint32) ([]byte, error) {
-	buf = append(buf, magic...)
-	buf = append(buf, strconv.Itoa(sourceLen)+" "+strconv.FormatUint(uint64(sourceCRC), 16)+"\n"...)
-	var err error
-	if buf, err = appendSection(buf, r.Listeners); err != nil {
+	enc := newEncoder()
+	listeners := make([]int, len(r.Listeners))
+	for i, l := range r.Listeners {
+		listeners[i] = enc.add(l)
+	}
+	clusters := make([]int, len(r.Clusters))
+	for i, c := range r.Clusters {
+		clusters[i] = enc.add(c)
+	}
+	// Skeletons: what is written around the routes.
+	var configs []routeConfig
+	for _, rc := range r.Routes {
+		c := routeConfig{skeleton: enc.add(without(rc, "virtual_hosts"))}
+		for _, vh := range rc.GetVirtualHosts() {
+			v := virtualHost{skeleton: enc.add(without(vh, "routes"))}
+			for _, route := range vh.GetRoutes() {
+				v.routes = append(v.routes, enc.add(route))
+			}
+			c.hosts = append(c.hosts, v)
+		}
+		configs = append(configs, c)
+	}
+	if err := enc.encodeAll(); err != nil {
 		return nil, err
 	}
-	if buf, err = appendSection(buf, r.Routes); err != nil {
-		return nil, err
+
+	// Sized first: tens of megabytes are copied once, not grown into.
+	header := magic + strconv.Itoa(sourceLen) + " " + strconv.FormatUint(uint64(sourceCRC), 16) + "\n"
+	configSizes := make([]int, len(configs))
+	total := len(header) + protowire.SizeVarint(uint64(len(listeners))) + protowire.SizeVarint(uint64(len(configs))) + protowire.SizeVarint(uint64(len(clusters)))
+	for _, i := range append(slices.Clip(listeners), clusters...) {
+		total += protowire.SizeBytes(len(enc.bytes[i]))
 	}
-	return appendSection(buf, r.Clusters)
+	for n, c := range configs {
+		size := len(enc.bytes[c.skeleton])
+		for _, v := range c.hosts {
+			size += protowire.SizeTag(vhostsField) + protowire.SizeBytes(v.size(enc))
+		}
+		configSizes[n] = size
+		total += protowire.SizeBytes(size)
+	}
+	buf = slices.Grow(buf, total)
+
+	buf = append(buf, header...)
+	buf = protowire.AppendVarint(buf, uint64(len(listeners)))
+	for _, i := range listeners {
+		buf = protowire.AppendBytes(buf, enc.bytes[i])
+	}
+	buf = protowire.AppendVarint(buf, uint64(len(configs)))
+	for n, c := range configs {
+		buf = protowire.AppendVarint(buf, uint64(configSizes[n]))
+		buf = append(buf, enc.bytes[c.skeleton]...)
+		for _, v := range c.hosts {
+			buf = protowire.AppendTag(buf, vhostsField, protowire.BytesType)
+			buf = protowire.AppendVarint(buf, uint64(v.size(enc)))
+			buf = append(buf, enc.bytes[v.skeleton]...)
+			for _, route := range v.routes {
+				buf = protowire.AppendTag(buf, routesField, protowire.BytesType)
+				buf = protowire.AppendBytes(buf, enc.bytes[route])
+			}
+		}
+	}
+	buf = protowire.AppendVarint(buf, uint64(len(clusters)))
+	for _, i := range clusters {
+		buf = protowire.AppendBytes(buf, enc.bytes[i])
+	}
+	return buf, nil
+}
+
+// The field numbers the route tables are assembled with.
+var (
+	vhostsField = (&routev3.RouteConfiguration{}).ProtoReflect().Descriptor().Fields().ByName("virtual_hosts").Number()
+	routesField = (&routev3.VirtualHost{}).ProtoReflect().Descriptor().Fields().ByName("routes").Number()
+)
+
+type routeConfig struct {
+	skeleton int
+	hosts    []virtualHost
+}
+
+type virtualHost struct {
+	skeleton int
+	routes   []int
+}
+
+// size is the virtual host's encoded size.
+func (v virtualHost) size(enc *encoder) int {
+	n := len(enc.bytes[v.skeleton])
+	for _, r := range v.routes {
+		n += protowire.SizeTag(routesField) + protowire.SizeBytes(len(enc.bytes[r]))
+	}
+	return n
+}
+
+// encoder encodes messages, each distinct one once, on every core.
+type encoder struct {
+	msgs  []proto.Message
+	index map[proto.Message]int
+	bytes [][]byte
+}
+
+func newEncoder() *encoder { return &encoder{index: map[proto.Message]int{}} }
+
+// add registers m and returns its index; a message added before keeps
+// its first index.
+func (e *encoder) add(m proto.Message) int {
+	if i, ok := e.index[m]; ok {
+		return i
+	}
+	e.index[m] = len(e.msgs)
+	e.msgs = append(e.msgs, m)
+	return len(e.msgs) - 1
+}
+
+func (e *encoder) encodeAll() error {
+	e.bytes = make([][]byte, len(e.msgs))
+	var (
+		g    errgroup.Group
+		next atomic.Int64
+	)
+	const batch = 64
+	for range runtime.GOMAXPROCS(0) {
+		g.Go(func() error {
+			opts := proto.MarshalOptions{Deterministic: true}
+			for {
+				from := int(next.Add(batch)) - batch
+				if from >= len(e.msgs) {
+					return nil
+				}
+				for i := from; i < min(from+batch, len(e.msgs)); i++ {
+					b, err := opts.Marshal(e.msgs[i])
+					if err != nil {
+						return err
+					}
+					e.bytes[i] = b
+				}
+			}
+		})
+	}
+	return g.Wait()
+}
+
+// without is m with field left out, sharing everything else.
+func without(m proto.Message, field protoreflect.Name) proto.Message {
+	src := m.ProtoReflect()
+	dst := src.New()
+	src.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+		if fd.Name() != field {
+			dst.Set(fd, v)
+		}
+		return true
+	})
+	return dst.Interface()
 }
 
 func sourceLine(source []byte) string {
 	return strconv.Itoa(len(source)) + " " + strconv.FormatUint(uint64(crc32.Checksum(source, castagnoli)), 16) + "\n"
-}
-
-func appendSection[M proto.Message](buf []byte, list []M) ([]byte, error) {
-	opts := proto.MarshalOptions{Deterministic: true}
-	buf = protowire.AppendVarint(buf, uint64(len(list)))
-	for _, m := range list {
-		size := opts.Size(m)
-		buf = protowire.AppendVarint(buf, uint64(size))
-		var err error
-		if buf, err = opts.MarshalAppend(buf, m); err != nil {
-			return nil, err
-		}
-	}
-	return buf, nil
 }
 
 // ErrOtherSource is ReadBinary's answer when the binary form was not
