@@ -1,9 +1,9 @@
 package envoy
 
 import (
+	"bufio"
 	"hash/crc32"
 	"io"
-	"net"
 )
 
 // JSONDoc is envoy.json as the pieces it is assembled from, in order:
@@ -24,10 +24,21 @@ func (d *JSONDoc) add(b []byte) {
 // Len is the document's length in bytes.
 func (d *JSONDoc) Len() int { return d.size }
 
-// WriteTo writes the document (with writev where w can).
+// WriteTo writes the document through a buffer of a megabyte: segments
+// are mostly a few hundred bytes (one per route), too many for writev to
+// be cheap, and gathering them costs a copy of a megabyte at a time, not
+// of the whole document.
 func (d *JSONDoc) WriteTo(w io.Writer) (int64, error) {
-	bufs := net.Buffers(append([][]byte(nil), d.segs...))
-	return bufs.WriteTo(w)
+	bw := bufio.NewWriterSize(w, min(d.size, 1<<20))
+	var n int64
+	for _, s := range d.segs {
+		m, err := bw.Write(s)
+		n += int64(m)
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, bw.Flush()
 }
 
 // Bytes is the document in one slice (made on each call).
