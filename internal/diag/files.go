@@ -84,39 +84,65 @@ func writeFile(path string, data []byte, mode os.FileMode) error {
 
 // writeFileFrom is writeFile with the content from src.
 func writeFileFrom(path string, src io.WriterTo, mode os.FileMode) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	f, err := stageFile(path, src, mode)
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name())
+	return f.commit()
+}
+
+// stagedFile is a file's new content, written and synced under a
+// temporary name beside it: commit puts it in place, discard drops it.
+// Staging lets a large file be written while something else is made.
+type stagedFile struct {
+	tmp, path string
+}
+
+func stageFile(path string, src io.WriterTo, mode os.FileMode) (*stagedFile, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return nil, err
+	}
+	staged := &stagedFile{tmp: tmp.Name(), path: path}
 	if _, err := src.WriteTo(tmp); err != nil {
 		tmp.Close()
-		return err
+		staged.discard()
+		return nil, err
 	}
 	if err := tmp.Chmod(mode); err != nil {
 		tmp.Close()
-		return err
+		staged.discard()
+		return nil, err
 	}
 	if err := tmp.Sync(); err != nil {
 		tmp.Close()
-		return err
+		staged.discard()
+		return nil, err
 	}
 	if err := tmp.Close(); err != nil {
-		return err
+		staged.discard()
+		return nil, err
 	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
+	return staged, nil
+}
+
+func (f *stagedFile) commit() error {
+	if err := os.Rename(f.tmp, f.path); err != nil {
+		f.discard()
+		return fmt.Errorf("writing %s: %w", f.path, err)
 	}
 	// The rename itself is on disk once the directory is.
-	if dir, err := os.Open(filepath.Dir(path)); err == nil {
+	if dir, err := os.Open(filepath.Dir(f.path)); err == nil {
 		dir.Sync()
 		dir.Close()
 	}
 	return nil
 }
+
+func (f *stagedFile) discard() { os.Remove(f.tmp) }
 
 // writeIfChanged writes path only when its content would change, and
 // reports whether it did.

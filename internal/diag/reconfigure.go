@@ -210,6 +210,50 @@ func (r *Reconfigurer) load(ctx context.Context, src Source) ([]byte, *snapshot.
 // replaced atomically.
 func (r *Reconfigurer) write(out *Output, snap *snapshot.Snapshot) error {
 	p := r.cfg.Paths
+	// envoy.pb is encoded on the other cores while the files before it,
+	// and envoy.json under a temporary name, are written.
+	var pb []byte
+	encoded := make(chan error, 1)
+	go func() {
+		// A panic here would not reach reconfigure's recover.
+		defer func() {
+			if p := recover(); p != nil {
+				encoded <- fmt.Errorf("encoding envoy.pb crashed: %v\n%s", p, debug.Stack())
+			}
+		}()
+		var err error
+		pb, err = out.XDSBinary()
+		encoded <- err
+	}()
+	err := r.writeBeforeEnvoy(out, snap)
+	var envoyJSON *stagedFile
+	if err == nil {
+		envoyJSON, err = stageFile(p.EnvoyConfig, out.Envoy, 0o644)
+	}
+	if pbErr := <-encoded; err == nil && pbErr != nil {
+		err = pbErr
+		envoyJSON.discard()
+	}
+	if err != nil {
+		return err
+	}
+	// envoy.pb before envoy.json: a reader that finds the new pb beside
+	// the old json sees they do not belong together and reads the json.
+	if err := writeFile(filepath.Join(filepath.Dir(p.EnvoyConfig), "envoy.pb"), pb, 0o644); err != nil {
+		envoyJSON.discard()
+		return err
+	}
+	if err := envoyJSON.commit(); err != nil {
+		return err
+	}
+	_, err = writeIfChanged(p.Bootstrap, out.BootstrapJSON, 0o644)
+	return err
+}
+
+// writeBeforeEnvoy writes what envoy.json refers to: the certificates,
+// the endpoints of EDS clusters and the cluster map.
+func (r *Reconfigurer) writeBeforeEnvoy(out *Output, snap *snapshot.Snapshot) error {
+	p := r.cfg.Paths
 	if err := out.WriteSecrets(p.SnapshotDir); err != nil {
 		return err
 	}
@@ -220,23 +264,7 @@ func (r *Reconfigurer) write(out *Output, snap *snapshot.Snapshot) error {
 	if err := writeFile(filepath.Join(filepath.Dir(p.EnvoyConfig), "endpoints.json"), endpoints, 0o644); err != nil {
 		return err
 	}
-	if err := writeFile(p.ClusterMap, out.ClusterMapJSON, 0o644); err != nil {
-		return err
-	}
-	// envoy.pb before envoy.json: a reader that finds the new pb beside
-	// the old json sees they do not belong together and reads the json.
-	pb, err := out.XDSBinary()
-	if err != nil {
-		return err
-	}
-	if err := writeFile(filepath.Join(filepath.Dir(p.EnvoyConfig), "envoy.pb"), pb, 0o644); err != nil {
-		return err
-	}
-	if err := writeFileFrom(p.EnvoyConfig, out.Envoy, 0o644); err != nil {
-		return err
-	}
-	_, err = writeIfChanged(p.Bootstrap, out.BootstrapJSON, 0o644)
-	return err
+	return writeFile(p.ClusterMap, out.ClusterMapJSON, 0o644)
 }
 
 // writeSnapshots writes this generation's snapshot, aconf, IR and Envoy
