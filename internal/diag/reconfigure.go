@@ -261,10 +261,13 @@ func (r *Reconfigurer) writeBeforeEnvoy(out *Output, snap *snapshot.Snapshot) er
 	if err != nil {
 		return err
 	}
-	if err := writeFile(filepath.Join(filepath.Dir(p.EnvoyConfig), "endpoints.json"), endpoints, 0o644); err != nil {
+	// Unchanged files are left alone: ambex reloads endpoints.json when
+	// it changes, and a synced write is not free.
+	if _, err := writeIfChanged(filepath.Join(filepath.Dir(p.EnvoyConfig), "endpoints.json"), endpoints, 0o644); err != nil {
 		return err
 	}
-	return writeFile(p.ClusterMap, out.ClusterMapJSON, 0o644)
+	_, err = writeIfChanged(p.ClusterMap, out.ClusterMapJSON, 0o644)
+	return err
 }
 
 // writeSnapshots writes this generation's snapshot, aconf, IR and Envoy
