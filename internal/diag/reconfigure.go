@@ -197,8 +197,8 @@ func (r *Reconfigurer) load(ctx context.Context, src Source) ([]byte, *snapshot.
 	if err != nil {
 		return nil, nil, fmt.Errorf("fetching the snapshot: %w", err)
 	}
-	snap := &snapshot.Snapshot{}
-	if err := json.Unmarshal(raw, snap); err != nil {
+	snap, err := snapshot.Decode(raw)
+	if err != nil {
 		return nil, nil, fmt.Errorf("reading the snapshot: %w", err)
 	}
 	return raw, snap, nil

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -175,5 +176,37 @@ func TestSnapshotWithUnparsableDocumentRoundTrips(t *testing.T) {
 	}
 	if len(back.Invalid) != 1 || !strings.Contains(fmt.Sprint(back.Invalid[0].Object["errors"]), "bad.yaml") {
 		t.Errorf("invalid after a round trip: %v", back.Invalid)
+	}
+}
+
+// Decode reads what json.Unmarshal reads, and refuses what it refuses.
+func TestDecodeIsUnmarshal(t *testing.T) {
+	s := FromYAML("in.yaml", []byte(`apiVersion: getambassador.io/v3alpha1
+kind: Mapping
+metadata: {name: quote, namespace: default}
+spec: {prefix: /q/, service: quote}
+---
+kind: Mapping
+  spec: [
+`), "default")
+	data, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want Snapshot
+	if err := json.Unmarshal(data, &want); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Decode(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Kubernetes.Mappings) != 1 || len(got.Invalid) != 1 || !reflect.DeepEqual(got, &want) {
+		t.Errorf("Decode = %+v, want %+v", got, &want)
+	}
+	for _, bad := range []string{"", "{", `{"Kubernetes": 1}`, `{"Kubernetes": {}} x`} {
+		if _, err := Decode([]byte(bad)); err == nil {
+			t.Errorf("Decode(%q) took it", bad)
+		}
 	}
 }

@@ -167,6 +167,19 @@ func decodeObject(data []byte) (client.Object, error) {
 // as plain objects, since a document that could not be parsed at all has
 // no kind (which unstructured objects otherwise require).
 func (s *Snapshot) UnmarshalJSON(data []byte) error {
+	return s.decode(data)
+}
+
+// Decode reads a snapshot from its JSON. It is json.Unmarshal into a
+// Snapshot, without encoding/json checking the whole document a second
+// time before handing it to UnmarshalJSON (a tenth of reading a large
+// snapshot).
+func Decode(data []byte) (*Snapshot, error) {
+	s := &Snapshot{}
+	return s, s.decode(data)
+}
+
+func (s *Snapshot) decode(data []byte) error {
 	type plain Snapshot
 	var raw struct {
 		plain
