@@ -264,18 +264,39 @@ func readSection[M interface {
 		return nil, 0, nil, errors.New("bad count")
 	}
 	data = data[n:]
-	out := make([]M, 0, count)
+	items := make([][]byte, 0, count)
 	for range count {
 		size, n := protowire.ConsumeVarint(data)
 		if n < 0 || size > uint64(len(data)-n) {
 			return nil, 0, nil, errors.New("truncated")
 		}
-		m := M(new(T))
-		if err := proto.Unmarshal(data[n:n+int(size)], m); err != nil {
-			return nil, 0, nil, err
-		}
-		out = append(out, m)
+		items = append(items, data[n:n+int(size)])
 		data = data[n+int(size):]
+	}
+	// Decoded on every core: a large configuration's route tables are
+	// most of the time a reload takes.
+	out := make([]M, len(items))
+	var (
+		g    errgroup.Group
+		next atomic.Int64
+	)
+	for range min(runtime.GOMAXPROCS(0), len(items)) {
+		g.Go(func() error {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(items) {
+					return nil
+				}
+				m := M(new(T))
+				if err := proto.Unmarshal(items[i], m); err != nil {
+					return err
+				}
+				out[i] = m
+			}
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, 0, nil, err
 	}
 	h := fnv.New64a()
 	h.Write(start[:len(start)-len(data)])
