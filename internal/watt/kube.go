@@ -133,6 +133,13 @@ func (k *Kube) Run(ctx context.Context, changed func()) error {
 				f = clusterFactory
 			}
 			inf := f.ForResource(gvr).Informer()
+			// managedFields (the API server's record of who set which
+			// field) are often most of an object's size and nothing the
+			// gateway reads: not kept, not put in snapshots.
+			if err := inf.SetTransform(stripManagedFields); err != nil {
+				k.Log.Error("watching", "resource", gvr.String(), "error", err)
+				continue
+			}
 			if _, err := inf.AddEventHandler(handler); err != nil {
 				k.Log.Error("watching", "resource", gvr.String(), "error", err)
 				continue
@@ -235,4 +242,13 @@ func (k *Kube) Snapshot() *snapshot.Snapshot {
 func compareKeys(a, b *unstructured.Unstructured) int {
 	return cmp.Or(cmp.Compare(a.GetAPIVersion(), b.GetAPIVersion()), cmp.Compare(a.GetKind(), b.GetKind()),
 		cmp.Compare(a.GetNamespace(), b.GetNamespace()), cmp.Compare(a.GetName(), b.GetName()))
+}
+
+// stripManagedFields is the informers' transform: objects are stored
+// without their managedFields.
+func stripManagedFields(obj any) (any, error) {
+	if o, ok := obj.(metav1.Object); ok {
+		o.SetManagedFields(nil)
+	}
+	return obj, nil
 }

@@ -170,6 +170,16 @@ func TestKubeSourceSeesCreatesUpdatesDeletesAndFilters(t *testing.T) {
 	if names := secretNames(s); !slices.Equal(names, []string{"fallback-self-signed-cert"}) {
 		t.Errorf("secrets in the snapshot: %v, want only the referenced fallback", names)
 	}
+	// The API server records managedFields on every object; snapshots
+	// leave them out.
+	if svc, err := core.CoreV1().Services("team").Get(ctx, "quote", metav1.GetOptions{}); err != nil || len(svc.ManagedFields) == 0 {
+		t.Fatalf("the API server's Service has no managedFields to leave out (%v)", err)
+	}
+	for _, o := range s.Kubernetes.Objects() {
+		if mf := o.Object.GetManagedFields(); len(mf) > 0 {
+			t.Errorf("%s %s/%s in the snapshot has managedFields", o.Kind, o.Object.GetNamespace(), o.Object.GetName())
+		}
+	}
 
 	// Single-namespace mode sees only its namespace.
 	s = single.wait(t, "the team namespace", func(s *snapshot.Snapshot) bool { return hasMapping(s, "before", "/after/") })
