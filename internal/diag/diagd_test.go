@@ -286,7 +286,9 @@ func TestDiagdRotatesSnapshots(t *testing.T) {
 		d.waitAttempts(t, i)
 	}
 	dir := d.paths.SnapshotDir
-	for file, gen := range map[string]int{"snapshot.yaml": 4, "snapshot-1.yaml": 3, "snapshot-2.yaml": 2} {
+	// econf.json is linked to each generation's envoy.json: older ones
+	// keep their own.
+	for file, gen := range map[string]int{"snapshot.yaml": 4, "snapshot-1.yaml": 3, "snapshot-2.yaml": 2, "econf.json": 4, "econf-1.json": 3, "econf-2.json": 2} {
 		if s := readFile(t, filepath.Join(dir, file)); !strings.Contains(s, fmt.Sprintf("/gen%d/", gen)) {
 			t.Errorf("%s is not generation %d", file, gen)
 		}

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
+	"os"
 	"path/filepath"
 	"runtime/debug"
 	"sync"
@@ -291,8 +293,17 @@ func (r *Reconfigurer) writeSnapshots(raw []byte, out *Output) error {
 			return err
 		}
 	}
-	if err := writeFileFrom(filepath.Join(dir, "econf-tmp.json"), out.Envoy, 0o644); err != nil {
+	// econf.json is the envoy.json just written: linked, not written
+	// again (envoy.json is always replaced, never changed in place, so
+	// the link keeps this generation), unless links cannot be made there.
+	econf := filepath.Join(dir, "econf-tmp.json")
+	if err := os.Remove(econf); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
+	}
+	if os.Link(r.cfg.Paths.EnvoyConfig, econf) != nil {
+		if err := writeFileFrom(econf, out.Envoy, 0o644); err != nil {
+			return err
+		}
 	}
 	return rotateSnapshots(dir, r.cfg.SnapshotCount)
 }
