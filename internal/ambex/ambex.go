@@ -8,8 +8,10 @@ import (
 	"hash/fnv"
 	"log/slog"
 	"net"
+	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	endpointv3 "github.com/envoyproxy/go-control-plane/envoy/config/endpoint/v3"
 	routev3 "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
@@ -212,23 +214,49 @@ type validator interface{ ValidateAll() error }
 // validate checks every resource against Envoy's constraints: a file
 // edited by hand, or written by another tool, gets no further.
 func validate(r xds.Resources) error {
-	var errs []error
-	check := func(kind, name string, m validator) {
-		if err := m.ValidateAll(); err != nil {
-			errs = append(errs, fmt.Errorf("%s %s: %w", kind, name, err))
-		}
+	// Every resource is validated on its own, on every core: the route
+	// tables of a large configuration take a while.
+	type item struct {
+		kind, name string
+		m          validator
 	}
+	var items []item
 	for _, l := range r.Listeners {
-		check("listener", l.GetName(), l)
+		items = append(items, item{"listener", l.GetName(), l})
 	}
 	for _, rc := range r.Routes {
-		check("route configuration", rc.GetName(), rc)
+		items = append(items, item{"route configuration", rc.GetName(), rc})
 	}
 	for _, c := range r.Clusters {
-		check("cluster", c.GetName(), c)
+		items = append(items, item{"cluster", c.GetName(), c})
 	}
 	for _, e := range r.Endpoints {
-		check("endpoints", e.GetClusterName(), e)
+		items = append(items, item{"endpoints", e.GetClusterName(), e})
+	}
+	found := make([]error, len(items))
+	var (
+		wg   sync.WaitGroup
+		next atomic.Int64
+	)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(items) {
+					return
+				}
+				if err := items[i].m.ValidateAll(); err != nil {
+					found[i] = fmt.Errorf("%s %s: %w", items[i].kind, items[i].name, err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	var errs []error
+	for _, err := range found {
+		if err != nil {
+			errs = append(errs, err)
+		}
 	}
 	// Envoy answers a route to a cluster it does not have with 503s;
 	// such a configuration is a mistake, not something to serve.
