@@ -12,6 +12,7 @@ import (
 	matcherv3 "github.com/envoyproxy/go-control-plane/envoy/type/matcher/v3"
 	typev3 "github.com/envoyproxy/go-control-plane/envoy/type/v3"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/known/anypb"
 	"google.golang.org/protobuf/types/known/durationpb"
 	"google.golang.org/protobuf/types/known/wrapperspb"
@@ -258,4 +259,111 @@ func packed(m proto.Message) *anypb.Any {
 	}
 	decodedForTest[a] = m
 	return a
+}
+
+// Every field of the messages the codecs write, set alone on a route or
+// a cluster the codecs cover: the codec writes exactly what protojson
+// writes, or refuses. No field can be dropped silently, whatever its
+// type or where it lies in the generated struct.
+func TestCodecsNeverDropAField(t *testing.T) {
+	type target struct {
+		name  string
+		base  func() proto.Message              // what the codec covers
+		field func(proto.Message) proto.Message // the message whose fields are set
+		write func(proto.Message) ([]byte, bool)
+	}
+	route := func() proto.Message {
+		return &routev3.Route{
+			Match:  &routev3.RouteMatch{PathSpecifier: &routev3.RouteMatch_Prefix{Prefix: "/"}, Headers: []*routev3.HeaderMatcher{{Name: "h"}}},
+			Action: &routev3.Route_Route{Route: &routev3.RouteAction{ClusterSpecifier: &routev3.RouteAction_Cluster{Cluster: "c"}, RetryPolicy: &routev3.RetryPolicy{}}},
+		}
+	}
+	writeRoute := func(m proto.Message) ([]byte, bool) { return appendRouteJSON(nil, m.(*routev3.Route), decodedForTest) }
+	cluster := func() proto.Message { return &clusterv3.Cluster{Name: "c"} }
+	writeCluster := func(m proto.Message) ([]byte, bool) { return appendClusterJSON(nil, m.(*clusterv3.Cluster)) }
+	targets := []target{
+		{"Route", route, func(m proto.Message) proto.Message { return m }, writeRoute},
+		{"RouteMatch", route, func(m proto.Message) proto.Message { return m.(*routev3.Route).Match }, writeRoute},
+		{"RouteAction", route, func(m proto.Message) proto.Message { return m.(*routev3.Route).GetRoute() }, writeRoute},
+		{"HeaderMatcher", route, func(m proto.Message) proto.Message { return m.(*routev3.Route).Match.Headers[0] }, writeRoute},
+		{"RetryPolicy", route, func(m proto.Message) proto.Message { return m.(*routev3.Route).GetRoute().RetryPolicy }, writeRoute},
+		{"Cluster", cluster, func(m proto.Message) proto.Message { return m }, writeCluster},
+	}
+	checked := 0
+	for _, tg := range targets {
+		fields := tg.field(tg.base()).ProtoReflect().Descriptor().Fields()
+		for i := range fields.Len() {
+			fd := fields.Get(i)
+			t.Run(tg.name+"."+string(fd.Name()), func(t *testing.T) {
+				m := tg.base()
+				setSomething(tg.field(m).ProtoReflect(), fd)
+				got, ok := tg.write(m)
+				if !ok {
+					return // refused: protojson writes it
+				}
+				want, err := marshal(m, false)
+				if err != nil {
+					return // protojson refuses it too (an invalid value)
+				}
+				if string(got)+"\n" != string(want) {
+					t.Errorf("codec:\n%s\nprotojson:\n%s", got, want)
+				}
+			})
+			checked++
+		}
+	}
+	if checked < 100 {
+		t.Errorf("only %d fields checked", checked)
+	}
+}
+
+// setSomething gives field fd of m a value other than its zero.
+func setSomething(m protoreflect.Message, fd protoreflect.FieldDescriptor) {
+	scalar := func(fd protoreflect.FieldDescriptor) protoreflect.Value {
+		switch fd.Kind() {
+		case protoreflect.BoolKind:
+			return protoreflect.ValueOfBool(true)
+		case protoreflect.EnumKind:
+			values := fd.Enum().Values()
+			return protoreflect.ValueOfEnum(values.Get(values.Len() - 1).Number())
+		case protoreflect.Int32Kind, protoreflect.Sint32Kind, protoreflect.Sfixed32Kind:
+			return protoreflect.ValueOfInt32(7)
+		case protoreflect.Int64Kind, protoreflect.Sint64Kind, protoreflect.Sfixed64Kind:
+			return protoreflect.ValueOfInt64(7)
+		case protoreflect.Uint32Kind, protoreflect.Fixed32Kind:
+			return protoreflect.ValueOfUint32(7)
+		case protoreflect.Uint64Kind, protoreflect.Fixed64Kind:
+			return protoreflect.ValueOfUint64(7)
+		case protoreflect.FloatKind:
+			return protoreflect.ValueOfFloat32(1.5)
+		case protoreflect.DoubleKind:
+			return protoreflect.ValueOfFloat64(1.5)
+		case protoreflect.StringKind:
+			return protoreflect.ValueOfString("x")
+		case protoreflect.BytesKind:
+			return protoreflect.ValueOfBytes([]byte("x"))
+		}
+		panic("no value for kind " + fd.Kind().String())
+	}
+	switch {
+	case fd.IsMap():
+		mp := m.Mutable(fd).Map()
+		key := scalar(fd.MapKey()).MapKey()
+		if fd.MapValue().Message() != nil {
+			mp.Set(key, protoreflect.ValueOfMessage(mp.NewValue().Message()))
+		} else {
+			mp.Set(key, scalar(fd.MapValue()))
+		}
+	case fd.IsList():
+		list := m.Mutable(fd).List()
+		if fd.Message() != nil {
+			list.Append(list.NewElement())
+		} else {
+			list.Append(scalar(fd))
+		}
+	case fd.Message() != nil:
+		m.Set(fd, protoreflect.ValueOfMessage(m.NewField(fd).Message()))
+	default:
+		m.Set(fd, scalar(fd))
+	}
 }
