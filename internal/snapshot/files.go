@@ -1,6 +1,7 @@
 package snapshot
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -24,20 +25,73 @@ import (
 // their visible links). Resources that cannot be read are listed in
 // Invalid with their errors; only failing to read a file is an error.
 func FromFiles(paths []string, namespace string) (*Snapshot, error) {
+	return (*FileCache)(nil).FromFiles(paths, namespace)
+}
+
+// FileCache remembers what each file's content parsed to, so that a tree
+// read again after one file changed parses only that file: parsing and
+// schema-checking YAML is most of reading a large tree. Not for use by
+// several goroutines at once.
+type FileCache struct {
+	files map[string]parsedFile
+}
+
+type parsedFile struct {
+	namespace string
+	data      []byte
+	resources []annotation.Resource
+	others    []annotation.Other
+	errs      []error
+}
+
+// FromFiles is FromFiles, reusing what the cache parsed before (a nil
+// cache parses everything). The snapshot's objects are the snapshot's
+// own: cached ones are copied.
+func (c *FileCache) FromFiles(paths []string, namespace string) (*Snapshot, error) {
 	files, err := yamlFiles(paths)
 	if err != nil {
 		return nil, err
 	}
 	s := newSnapshot()
+	kept := map[string]parsedFile{}
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
 			return nil, err
 		}
-		s.addFile(f, data, namespace)
+		p, ok := c.lookup(f, data, namespace)
+		if !ok {
+			p = parsedFile{namespace: namespace, data: data}
+			p.resources, p.others, p.errs = annotation.ParseFile(f, data, namespace)
+		}
+		kept[f] = p
+		s.addParsed(f, namespace, p.copy())
+	}
+	if c != nil {
+		c.files = kept // files gone from the tree are forgotten
 	}
 	s.readAnnotations()
 	return s, nil
+}
+
+func (c *FileCache) lookup(f string, data []byte, namespace string) (parsedFile, bool) {
+	if c == nil {
+		return parsedFile{}, false
+	}
+	p, ok := c.files[f]
+	return p, ok && p.namespace == namespace && bytes.Equal(p.data, data)
+}
+
+// copy is p with its objects copied (Other documents are JSON, and
+// decoded afresh by each snapshot).
+func (p parsedFile) copy() parsedFile {
+	resources := make([]annotation.Resource, len(p.resources))
+	for i, r := range p.resources {
+		r.Object = r.Object.DeepCopyObject().(client.Object)
+		resources[i] = r
+	}
+	p.resources = resources
+	return p
 }
 
 // FromYAML builds a snapshot from one YAML stream; source names it in
@@ -55,26 +109,30 @@ func newSnapshot() *Snapshot {
 
 // addFile reads one file's documents into the snapshot.
 func (s *Snapshot) addFile(f string, data []byte, namespace string) {
-	{
-		resources, others, errs := annotation.ParseFile(f, data, namespace)
-		for _, r := range resources {
-			s.Kubernetes.add(r.Object)
+	var p parsedFile
+	p.resources, p.others, p.errs = annotation.ParseFile(f, data, namespace)
+	s.addParsed(f, namespace, p)
+}
+
+// addParsed adds one file's parsed documents to the snapshot.
+func (s *Snapshot) addParsed(f, namespace string, p parsedFile) {
+	for _, r := range p.resources {
+		s.Kubernetes.add(r.Object)
+	}
+	for _, o := range p.others {
+		if err := s.Kubernetes.addOther(o, namespace); err != nil {
+			s.invalid(o.APIVersion, o.Kind, "", "", fmt.Errorf("%s, document %d (line %d): %w", f, o.Document, o.Line, err))
 		}
-		for _, o := range others {
-			if err := s.Kubernetes.addOther(o, namespace); err != nil {
-				s.invalid(o.APIVersion, o.Kind, "", "", fmt.Errorf("%s, document %d (line %d): %w", f, o.Document, o.Line, err))
-			}
-		}
-		for _, e := range errs {
-			var bad *annotation.Error
-			switch {
-			case errors.As(e, &bad) && bad.Kept:
-				s.Warnings = append(s.Warnings, problem("", bad.Kind, bad.Name, namespace, e))
-			case bad != nil:
-				s.invalid("", bad.Kind, bad.Name, namespace, e)
-			default:
-				s.invalid("", "", "", namespace, e)
-			}
+	}
+	for _, e := range p.errs {
+		var bad *annotation.Error
+		switch {
+		case errors.As(e, &bad) && bad.Kept:
+			s.Warnings = append(s.Warnings, problem("", bad.Kind, bad.Name, namespace, e))
+		case bad != nil:
+			s.invalid("", bad.Kind, bad.Name, namespace, e)
+		default:
+			s.invalid("", "", "", namespace, e)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -208,5 +209,55 @@ kind: Mapping
 		if _, err := Decode([]byte(bad)); err == nil {
 			t.Errorf("Decode(%q) took it", bad)
 		}
+	}
+}
+
+// A FileCache gives the snapshots reading without it gives, however the
+// tree changes, and each snapshot owns its objects.
+func TestFileCacheReadsWhatFromFilesReads(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mapping := func(name, prefix string) string {
+		return "apiVersion: getambassador.io/v3alpha1\nkind: Mapping\nmetadata: {name: " + name + "}\nspec: {prefix: " + prefix + ", service: s}\n"
+	}
+	write("a.yaml", mapping("a", "/a/")+"---\napiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {ports: [{port: 80}]}\n---\nkind: Mapping\n  spec: [\n")
+	write("b.yaml", mapping("b", "/b/"))
+	cache := &FileCache{}
+	check := func(step string) *Snapshot {
+		t.Helper()
+		got, err := cache.FromFiles([]string{dir}, "default")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := FromFiles([]string{dir}, "default")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: cached read differs:\n%+v\nwant\n%+v", step, got, want)
+		}
+		return got
+	}
+	first := check("first read")
+	if len(first.Kubernetes.Mappings) != 2 || len(first.Kubernetes.Services) != 1 || len(first.Invalid) != 1 {
+		t.Fatalf("first read: %d Mappings, %d Services, %d invalid", len(first.Kubernetes.Mappings), len(first.Kubernetes.Services), len(first.Invalid))
+	}
+	// What a reader does to one snapshot's objects is not in the next.
+	first.Kubernetes.Mappings[0].Spec.Prefix = "/changed-by-a-reader/"
+	first.Kubernetes.Services[0].Spec.Ports[0].Port = 1
+	check("unchanged tree")
+	write("b.yaml", mapping("b", "/b2/"))
+	if s := check("one file changed"); !slices.ContainsFunc(s.Kubernetes.Mappings, func(m *v3alpha1.Mapping) bool { return m.Spec.Prefix == "/b2/" }) {
+		t.Error("the changed file was not read again")
+	}
+	if err := os.Remove(filepath.Join(dir, "b.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	if s := check("a file removed"); len(s.Kubernetes.Mappings) != 1 {
+		t.Errorf("after the removal: %d Mappings", len(s.Kubernetes.Mappings))
 	}
 }

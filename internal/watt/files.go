@@ -26,6 +26,9 @@ type Files struct {
 	mu    sync.Mutex
 	dirty bool
 	last  *snapshot.Snapshot
+	// parsed keeps each file's parse: after an edit, only the edited file
+	// is parsed again.
+	parsed snapshot.FileCache
 }
 
 // Run watches the tree until ctx is done.
@@ -101,7 +104,7 @@ func (f *Files) Snapshot() *snapshot.Snapshot {
 		return f.last
 	}
 	f.dirty = false
-	snap, err := snapshot.FromFiles([]string{f.Dir}, f.Namespace)
+	snap, err := f.parsed.FromFiles([]string{f.Dir}, f.Namespace)
 	if err != nil {
 		f.Log.Error("cannot read the configuration directory; keeping the last snapshot", "dir", f.Dir, "error", err)
 		return f.last
