@@ -13,7 +13,10 @@ package annotation
 import (
 	"fmt"
 	"reflect"
+	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -95,13 +98,42 @@ func parseStream(source, value string, parent client.Object) ([]Resource, []Othe
 		// Only a broken build (embedded CRDs that do not load) gets here.
 		return nil, nil, []error{fmt.Errorf("%s: %w", source, err)}
 	}
+	// Documents are independent, and reading one (YAML, schema, object)
+	// takes tens of microseconds: a large stream is read on every core.
+	type read struct {
+		obj   client.Object
+		other *Other
+		bad   *Error
+	}
+	results := make([]read, len(docs))
+	readDoc := func(i int) {
+		results[i].obj, results[i].other, results[i].bad = c.resource(docs[i], parent)
+	}
+	if workers := min(runtime.GOMAXPROCS(0), len(docs)/16); workers > 1 {
+		var (
+			wg   sync.WaitGroup
+			next atomic.Int64
+		)
+		for range workers {
+			wg.Go(func() {
+				for i := int(next.Add(1) - 1); i < len(docs); i = int(next.Add(1) - 1) {
+					readDoc(i)
+				}
+			})
+		}
+		wg.Wait()
+	} else {
+		for i := range docs {
+			readDoc(i)
+		}
+	}
 	var (
 		resources []Resource
 		others    []Other
 		errs      []error
 	)
-	for _, doc := range docs {
-		obj, other, bad := c.resource(doc, parent)
+	for i, doc := range docs {
+		obj, other, bad := results[i].obj, results[i].other, results[i].bad
 		if bad != nil {
 			bad.Source, bad.Document, bad.Line = source, doc.number, doc.line
 			errs = append(errs, bad)

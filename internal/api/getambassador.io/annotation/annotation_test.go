@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -606,4 +607,61 @@ func asJSON(obj client.Object) string {
 		return err.Error()
 	}
 	return string(b)
+}
+
+// A long stream is read on every core; what comes back is in document
+// order, with each problem on its document, as a stream read one
+// document at a time gives.
+func TestParseFileKeepsDocumentOrder(t *testing.T) {
+	var stream strings.Builder
+	for i := range 200 {
+		switch {
+		case i%7 == 3:
+			fmt.Fprintf(&stream, "---\napiVersion: getambassador.io/v3alpha1\nkind: Mapping\nmetadata: {name: m-%d}\nspec: {prefix: 7}\n", i)
+		case i%11 == 5:
+			fmt.Fprintf(&stream, "---\napiVersion: v1\nkind: Service\nmetadata: {name: s-%d}\n", i)
+		default:
+			fmt.Fprintf(&stream, "---\napiVersion: getambassador.io/v3alpha1\nkind: Mapping\nmetadata: {name: m-%d}\nspec: {prefix: /%d/, service: s}\n", i, i)
+		}
+	}
+	resources, others, errs := ParseFile("stream.yaml", []byte(stream.String()), "default")
+	var want []string
+	var wantOthers, wantErrs []int // document numbers, from 1
+	for i := range 200 {
+		switch {
+		case i%7 == 3:
+			wantErrs = append(wantErrs, i+1)
+		case i%11 == 5:
+			wantOthers = append(wantOthers, i+1)
+		default:
+			want = append(want, fmt.Sprintf("m-%d", i))
+		}
+	}
+	var got []string
+	for n, r := range resources {
+		got = append(got, r.Object.GetName())
+		if n > 0 && r.Document <= resources[n-1].Document {
+			t.Errorf("resource %d (document %d) after document %d", n, r.Document, resources[n-1].Document)
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("resources %v, want %v", got, want)
+	}
+	var gotOthers, gotErrs []int
+	for _, o := range others {
+		gotOthers = append(gotOthers, o.Document)
+	}
+	for _, err := range errs {
+		var bad *Error
+		if !errors.As(err, &bad) {
+			t.Fatalf("error %v is not an *Error", err)
+		}
+		gotErrs = append(gotErrs, bad.Document)
+	}
+	if !slices.Equal(gotOthers, wantOthers) {
+		t.Errorf("other documents at %v, want %v", gotOthers, wantOthers)
+	}
+	if !slices.Equal(gotErrs, wantErrs) {
+		t.Errorf("errors at documents %v, want %v", gotErrs, wantErrs)
+	}
 }
