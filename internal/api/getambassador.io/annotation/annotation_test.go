@@ -665,3 +665,22 @@ func TestParseFileKeepsDocumentOrder(t *testing.T) {
 		t.Errorf("errors at documents %v, want %v", gotErrs, wantErrs)
 	}
 }
+
+// v1 and v2 keep the last of a repeated key, as Emissary always did; only
+// v3alpha1 refuses it (TestParse).
+func TestRepeatedKeyInV2KeepsTheLast(t *testing.T) {
+	resources, _, errs := ParseFile("in.yaml", []byte(`apiVersion: getambassador.io/v2
+kind: Mapping
+metadata: {name: twice}
+spec:
+  prefix: /one/
+  prefix: /two/
+  service: twice
+`), "default")
+	if len(errs) > 0 || len(resources) != 1 {
+		t.Fatalf("resources %v, errors %v", resources, errs)
+	}
+	if m, ok := resources[0].Object.(*v3alpha1.Mapping); !ok || m.Spec.Prefix != "/two/" {
+		t.Errorf("read %+v, want prefix /two/", resources[0].Object)
+	}
+}

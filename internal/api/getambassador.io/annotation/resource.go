@@ -40,9 +40,15 @@ const labelsKey = "metadata_labels"
 // nil and no error for a document that is null; the returned Error has
 // the document's own findings, and Parse says where the document is.
 func (c *catalog) resource(doc document, parent client.Object) (client.Object, *Other, *Error) {
-	raw, err := yaml.YAMLToJSON(doc.source())
+	// A strict parse (a repeated key is an error) gives what a lenient
+	// one does for the documents that have no repeated key, nearly all:
+	// one parse then serves both, and the strict check below is done.
+	raw, err := yaml.YAMLToJSONStrict(doc.source())
+	noRepeatedKey := err == nil
 	if err != nil {
-		return nil, nil, &Error{Err: yamlError(err, doc.lineOffset())}
+		if raw, err = yaml.YAMLToJSON(doc.source()); err != nil {
+			return nil, nil, &Error{Err: yamlError(err, doc.lineOffset())}
+		}
 	}
 	var value any
 	if err := utiljson.Unmarshal(raw, &value); err != nil {
@@ -77,7 +83,7 @@ func (c *catalog) resource(doc document, parent client.Object) (client.Object, *
 		return nil, nil, bad
 	}
 	strict := gvk.GroupVersion() == getambassador.HubVersion
-	if strict {
+	if strict && !noRepeatedKey {
 		// v3alpha1 is read strictly: a repeated key is an error, where
 		// v1/v2 keep the last value as Emissary always did.
 		if _, err := yaml.YAMLToJSONStrict(doc.source()); err != nil {
