@@ -23,8 +23,10 @@ var anyCodecs map[string]anyFieldsWriter
 
 func init() {
 	anyCodecs = map[string]anyFieldsWriter{
-		"type.googleapis.com/envoy.extensions.filters.http.ext_authz.v3.ExtAuthzPerRoute": fieldsOf(extAuthzPerRouteCodec),
-		"type.googleapis.com/envoy.extensions.filters.http.cors.v3.CorsPolicy":            fieldsOf(corsPolicyCodec),
+		"type.googleapis.com/envoy.extensions.filters.http.ext_authz.v3.ExtAuthzPerRoute":     fieldsOf(extAuthzPerRouteCodec),
+		"type.googleapis.com/envoy.extensions.filters.http.cors.v3.CorsPolicy":                fieldsOf(corsPolicyCodec),
+		"type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext":  fieldsOf(downstreamTLSCodec),
+		"type.googleapis.com/envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector": fieldsOf(tlsInspectorCodec),
 	}
 }
 

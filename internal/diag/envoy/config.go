@@ -451,6 +451,10 @@ func appendJSON(buf []byte, m proto.Message, decoded map[*anypb.Any]proto.Messag
 		return appendRouteJSON(buf, m, decoded)
 	case *clusterv3.Cluster:
 		return appendClusterJSON(buf, m)
+	case *listenerv3.FilterChain:
+		return appendFilterChainJSON(buf, m, decoded)
+	case *listenerv3.Listener:
+		return appendListenerJSON(buf, m, decoded)
 	}
 	return buf, false
 }

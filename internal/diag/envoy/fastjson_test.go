@@ -6,9 +6,12 @@ import (
 	clusterv3 "github.com/envoyproxy/go-control-plane/envoy/config/cluster/v3"
 	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
 	endpointv3 "github.com/envoyproxy/go-control-plane/envoy/config/endpoint/v3"
+	listenerv3 "github.com/envoyproxy/go-control-plane/envoy/config/listener/v3"
 	routev3 "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
 	corsv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/cors/v3"
 	extauthzv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/ext_authz/v3"
+	tlsinspectorv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/listener/tls_inspector/v3"
+	tlsv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/transport_sockets/tls/v3"
 	matcherv3 "github.com/envoyproxy/go-control-plane/envoy/type/matcher/v3"
 	typev3 "github.com/envoyproxy/go-control-plane/envoy/type/v3"
 	"google.golang.org/protobuf/proto"
@@ -281,7 +284,56 @@ func TestCodecsNeverDropAField(t *testing.T) {
 	writeRoute := func(m proto.Message) ([]byte, bool) { return appendRouteJSON(nil, m.(*routev3.Route), decodedForTest) }
 	cluster := func() proto.Message { return &clusterv3.Cluster{Name: "c"} }
 	writeCluster := func(m proto.Message) ([]byte, bool) { return appendClusterJSON(nil, m.(*clusterv3.Cluster)) }
+	tlsContext := func(fc *listenerv3.FilterChain) *tlsv3.DownstreamTlsContext {
+		return decodedForTest[fc.TransportSocket.GetTypedConfig()].(*tlsv3.DownstreamTlsContext)
+	}
+	chain := func() proto.Message {
+		return &listenerv3.FilterChain{
+			Name:             "chain",
+			FilterChainMatch: &listenerv3.FilterChainMatch{ServerNames: []string{"a.example.com"}},
+			Filters:          []*listenerv3.Filter{{Name: "stand-in"}},
+			TransportSocket: &corev3.TransportSocket{Name: "envoy.transport_sockets.tls", ConfigType: &corev3.TransportSocket_TypedConfig{
+				TypedConfig: packed(&tlsv3.DownstreamTlsContext{CommonTlsContext: &tlsv3.CommonTlsContext{
+					TlsParams:       &tlsv3.TlsParameters{},
+					TlsCertificates: []*tlsv3.TlsCertificate{{CertificateChain: &corev3.DataSource{Specifier: &corev3.DataSource_Filename{Filename: "c.crt"}}}},
+				}}),
+			}},
+		}
+	}
+	// A TLS context is written from the message it was packed from, and
+	// protojson from the packed bytes: packed again after each change.
+	writeChain := func(m proto.Message) ([]byte, bool) {
+		fc := m.(*listenerv3.FilterChain)
+		if tls, ok := decodedForTest[fc.GetTransportSocket().GetTypedConfig()].(*tlsv3.DownstreamTlsContext); ok {
+			fc.TransportSocket.ConfigType = &corev3.TransportSocket_TypedConfig{TypedConfig: packed(tls)}
+		}
+		return appendFilterChainJSON(nil, fc, decodedForTest)
+	}
+	listener := func() proto.Message {
+		return &listenerv3.Listener{
+			Name:            "l",
+			Address:         &corev3.Address{Address: &corev3.Address_SocketAddress{SocketAddress: &corev3.SocketAddress{Address: "0.0.0.0", PortSpecifier: &corev3.SocketAddress_PortValue{PortValue: 8080}}}},
+			FilterChains:    []*listenerv3.FilterChain{{Name: "stand-in"}},
+			ListenerFilters: []*listenerv3.ListenerFilter{{Name: "tls", ConfigType: &listenerv3.ListenerFilter_TypedConfig{TypedConfig: packed(&tlsinspectorv3.TlsInspector{})}}},
+		}
+	}
+	writeListener := func(m proto.Message) ([]byte, bool) {
+		return appendListenerJSON(nil, m.(*listenerv3.Listener), decodedForTest)
+	}
 	targets := []target{
+		{"Listener", listener, func(m proto.Message) proto.Message { return m }, writeListener},
+		{"FilterChain", chain, func(m proto.Message) proto.Message { return m }, writeChain},
+		{"FilterChainMatch", chain, func(m proto.Message) proto.Message { return m.(*listenerv3.FilterChain).FilterChainMatch }, writeChain},
+		{"Filter", chain, func(m proto.Message) proto.Message { return m.(*listenerv3.FilterChain).Filters[0] }, writeChain},
+		{"TransportSocket", chain, func(m proto.Message) proto.Message { return m.(*listenerv3.FilterChain).TransportSocket }, writeChain},
+		{"DownstreamTlsContext", chain, func(m proto.Message) proto.Message { return tlsContext(m.(*listenerv3.FilterChain)) }, writeChain},
+		{"CommonTlsContext", chain, func(m proto.Message) proto.Message { return tlsContext(m.(*listenerv3.FilterChain)).CommonTlsContext }, writeChain},
+		{"TlsParameters", chain, func(m proto.Message) proto.Message {
+			return tlsContext(m.(*listenerv3.FilterChain)).CommonTlsContext.TlsParams
+		}, writeChain},
+		{"TlsCertificate", chain, func(m proto.Message) proto.Message {
+			return tlsContext(m.(*listenerv3.FilterChain)).CommonTlsContext.TlsCertificates[0]
+		}, writeChain},
 		{"Route", route, func(m proto.Message) proto.Message { return m }, writeRoute},
 		{"RouteMatch", route, func(m proto.Message) proto.Message { return m.(*routev3.Route).Match }, writeRoute},
 		{"RouteAction", route, func(m proto.Message) proto.Message { return m.(*routev3.Route).GetRoute() }, writeRoute},
