@@ -455,6 +455,8 @@ func appendJSON(buf []byte, m proto.Message, decoded map[*anypb.Any]proto.Messag
 		return appendFilterChainJSON(buf, m, decoded)
 	case *listenerv3.Listener:
 		return appendListenerJSON(buf, m, decoded)
+	case *hcmv3.HttpConnectionManager:
+		return appendHCMJSON(buf, m)
 	}
 	return buf, false
 }

@@ -3,6 +3,7 @@ package envoy
 import (
 	"testing"
 
+	accesslogv3 "github.com/envoyproxy/go-control-plane/envoy/config/accesslog/v3"
 	clusterv3 "github.com/envoyproxy/go-control-plane/envoy/config/cluster/v3"
 	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
 	endpointv3 "github.com/envoyproxy/go-control-plane/envoy/config/endpoint/v3"
@@ -11,6 +12,7 @@ import (
 	corsv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/cors/v3"
 	extauthzv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/ext_authz/v3"
 	tlsinspectorv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/listener/tls_inspector/v3"
+	hcmv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/http_connection_manager/v3"
 	tlsv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/transport_sockets/tls/v3"
 	matcherv3 "github.com/envoyproxy/go-control-plane/envoy/type/matcher/v3"
 	typev3 "github.com/envoyproxy/go-control-plane/envoy/type/v3"
@@ -320,7 +322,29 @@ func TestCodecsNeverDropAField(t *testing.T) {
 	writeListener := func(m proto.Message) ([]byte, bool) {
 		return appendListenerJSON(nil, m.(*listenerv3.Listener), decodedForTest)
 	}
+	connectionManager := func() proto.Message {
+		return &hcmv3.HttpConnectionManager{
+			StatPrefix: "ingress_http",
+			RouteSpecifier: &hcmv3.HttpConnectionManager_RouteConfig{RouteConfig: &routev3.RouteConfiguration{
+				VirtualHosts: []*routev3.VirtualHost{{Name: "vh", Domains: []string{"*"}, Routes: []*routev3.Route{{Name: "stand-in"}}}},
+			}},
+			HttpFilters:         []*hcmv3.HttpFilter{{Name: "stand-in"}},
+			AccessLog:           []*accesslogv3.AccessLog{{Name: "stand-in"}},
+			HttpProtocolOptions: &corev3.Http1ProtocolOptions{},
+			UseRemoteAddress:    wrapperspb.Bool(true),
+		}
+	}
+	writeHCM := func(m proto.Message) ([]byte, bool) { return appendHCMJSON(nil, m.(*hcmv3.HttpConnectionManager)) }
+	hcmPart := func(get func(*hcmv3.HttpConnectionManager) proto.Message) func(proto.Message) proto.Message {
+		return func(m proto.Message) proto.Message { return get(m.(*hcmv3.HttpConnectionManager)) }
+	}
 	targets := []target{
+		{"HttpConnectionManager", connectionManager, hcmPart(func(m *hcmv3.HttpConnectionManager) proto.Message { return m }), writeHCM},
+		{"RouteConfiguration", connectionManager, hcmPart(func(m *hcmv3.HttpConnectionManager) proto.Message { return m.GetRouteConfig() }), writeHCM},
+		{"VirtualHost", connectionManager, hcmPart(func(m *hcmv3.HttpConnectionManager) proto.Message { return m.GetRouteConfig().VirtualHosts[0] }), writeHCM},
+		{"HttpFilter", connectionManager, hcmPart(func(m *hcmv3.HttpConnectionManager) proto.Message { return m.HttpFilters[0] }), writeHCM},
+		{"AccessLog", connectionManager, hcmPart(func(m *hcmv3.HttpConnectionManager) proto.Message { return m.AccessLog[0] }), writeHCM},
+		{"Http1ProtocolOptions", connectionManager, hcmPart(func(m *hcmv3.HttpConnectionManager) proto.Message { return m.HttpProtocolOptions }), writeHCM},
 		{"Listener", listener, func(m proto.Message) proto.Message { return m }, writeListener},
 		{"FilterChain", chain, func(m proto.Message) proto.Message { return m }, writeChain},
 		{"FilterChainMatch", chain, func(m proto.Message) proto.Message { return m.(*listenerv3.FilterChain).FilterChainMatch }, writeChain},

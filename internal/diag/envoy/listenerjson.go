@@ -1,9 +1,12 @@
 package envoy
 
 import (
+	accesslogv3 "github.com/envoyproxy/go-control-plane/envoy/config/accesslog/v3"
 	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
 	listenerv3 "github.com/envoyproxy/go-control-plane/envoy/config/listener/v3"
+	routev3 "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
 	tlsinspectorv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/listener/tls_inspector/v3"
+	hcmv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/http_connection_manager/v3"
 	tlsv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/transport_sockets/tls/v3"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/anypb"
@@ -132,4 +135,65 @@ var (
 	})
 
 	tlsInspectorCodec = newCodec(map[string]fieldWriter[*tlsinspectorv3.TlsInspector]{})
+)
+
+// appendHCMJSON writes an HTTP connection manager as the template cuts
+// it: its route table's routes, HTTP filters and access logs are
+// stand-ins (name only), everything else the translator sets is covered.
+func appendHCMJSON(buf []byte, m *hcmv3.HttpConnectionManager) ([]byte, bool) {
+	w := jsonWriter{buf: buf}
+	if !hcmCodec.write(&w, m) {
+		return buf, false
+	}
+	return w.buf, true
+}
+
+var (
+	hcmCodec = newCodec(map[string]fieldWriter[*hcmv3.HttpConnectionManager]{
+		"stat_prefix": strField("stat_prefix", (*hcmv3.HttpConnectionManager).GetStatPrefix),
+		"route_specifier": func(w *jsonWriter, m *hcmv3.HttpConnectionManager) bool {
+			switch r := m.RouteSpecifier.(type) {
+			case nil:
+				return true
+			case *hcmv3.HttpConnectionManager_RouteConfig:
+				return writeMessage(w, "route_config", routeConfigCodec, r.RouteConfig)
+			default:
+				return false
+			}
+		},
+		"http_filters":                 listField("http_filters", &httpFilterStandInCodec, (*hcmv3.HttpConnectionManager).GetHttpFilters),
+		"http_protocol_options":        messageField("http_protocol_options", &http1OptionsCodec, (*hcmv3.HttpConnectionManager).GetHttpProtocolOptions),
+		"common_http_protocol_options": messageField("common_http_protocol_options", &httpOptionsCodec, (*hcmv3.HttpConnectionManager).GetCommonHttpProtocolOptions),
+		"server_name":                  strField("server_name", (*hcmv3.HttpConnectionManager).GetServerName),
+		"access_log":                   listField("access_log", &accessLogStandInCodec, (*hcmv3.HttpConnectionManager).GetAccessLog),
+		"use_remote_address":           boolValueField("use_remote_address", (*hcmv3.HttpConnectionManager).GetUseRemoteAddress),
+		"xff_num_trusted_hops":         uintField("xff_num_trusted_hops", (*hcmv3.HttpConnectionManager).GetXffNumTrustedHops),
+		"normalize_path":               boolValueField("normalize_path", (*hcmv3.HttpConnectionManager).GetNormalizePath),
+		"merge_slashes":                boolField("merge_slashes", (*hcmv3.HttpConnectionManager).GetMergeSlashes),
+		"preserve_external_request_id": boolField("preserve_external_request_id", (*hcmv3.HttpConnectionManager).GetPreserveExternalRequestId),
+		"strip_matching_host_port":     boolField("strip_matching_host_port", (*hcmv3.HttpConnectionManager).GetStripMatchingHostPort),
+	})
+
+	routeConfigCodec = newCodec(map[string]fieldWriter[*routev3.RouteConfiguration]{
+		"name":          strField("name", (*routev3.RouteConfiguration).GetName),
+		"virtual_hosts": listField("virtual_hosts", &virtualHostCodec, (*routev3.RouteConfiguration).GetVirtualHosts),
+	})
+
+	virtualHostCodec = newCodec(map[string]fieldWriter[*routev3.VirtualHost]{
+		"name":    strField("name", (*routev3.VirtualHost).GetName),
+		"domains": stringsField("domains", (*routev3.VirtualHost).GetDomains),
+		"routes":  listField("routes", &routeCodec, (*routev3.VirtualHost).GetRoutes),
+	})
+
+	httpFilterStandInCodec = newCodec(map[string]fieldWriter[*hcmv3.HttpFilter]{
+		"name": strField("name", (*hcmv3.HttpFilter).GetName),
+	})
+
+	accessLogStandInCodec = newCodec(map[string]fieldWriter[*accesslogv3.AccessLog]{
+		"name": strField("name", (*accesslogv3.AccessLog).GetName),
+	})
+
+	http1OptionsCodec = newCodec(map[string]fieldWriter[*corev3.Http1ProtocolOptions]{
+		"accept_http_10": boolField("accept_http_10", (*corev3.Http1ProtocolOptions).GetAcceptHttp_10),
+	})
 )
