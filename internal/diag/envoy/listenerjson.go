@@ -34,6 +34,23 @@ func appendFilterChainJSON(buf []byte, fc *listenerv3.FilterChain, decoded map[*
 	return w.buf, true
 }
 
+// typedConfigField writes a config_type oneof of which the codecs cover
+// only typed_config: oneof is the oneof field, typed its typed_config
+// (nil when another member, or a nil Any, is set: refused).
+func typedConfigField[M any](oneof func(M) any, typed func(M) *anypb.Any) fieldWriter[M] {
+	return func(w *jsonWriter, m M) bool {
+		if oneof(m) == nil {
+			return true
+		}
+		a := typed(m)
+		if a == nil {
+			return false
+		}
+		w.key("typed_config")
+		return w.writeAny(a)
+	}
+}
+
 var (
 	listenerCodec = newCodec(map[string]fieldWriter[*listenerv3.Listener]{
 		"name":             strField("name", (*listenerv3.Listener).GetName),
@@ -43,21 +60,8 @@ var (
 	})
 
 	listenerFilterCodec = newCodec(map[string]fieldWriter[*listenerv3.ListenerFilter]{
-		"name": strField("name", (*listenerv3.ListenerFilter).GetName),
-		"config_type": func(w *jsonWriter, f *listenerv3.ListenerFilter) bool {
-			switch c := f.ConfigType.(type) {
-			case nil:
-				return true
-			case *listenerv3.ListenerFilter_TypedConfig:
-				if c.TypedConfig == nil {
-					return false
-				}
-				w.key("typed_config")
-				return w.writeAny(c.TypedConfig)
-			default:
-				return false
-			}
-		},
+		"name":        strField("name", (*listenerv3.ListenerFilter).GetName),
+		"config_type": typedConfigField(func(f *listenerv3.ListenerFilter) any { return f.ConfigType }, (*listenerv3.ListenerFilter).GetTypedConfig),
 	})
 
 	filterChainCodec = newCodec(map[string]fieldWriter[*listenerv3.FilterChain]{
@@ -79,21 +83,8 @@ var (
 	})
 
 	transportSocketCodec = newCodec(map[string]fieldWriter[*corev3.TransportSocket]{
-		"name": strField("name", (*corev3.TransportSocket).GetName),
-		"config_type": func(w *jsonWriter, s *corev3.TransportSocket) bool {
-			switch c := s.ConfigType.(type) {
-			case nil:
-				return true
-			case *corev3.TransportSocket_TypedConfig:
-				if c.TypedConfig == nil {
-					return false
-				}
-				w.key("typed_config")
-				return w.writeAny(c.TypedConfig)
-			default:
-				return false
-			}
-		},
+		"name":        strField("name", (*corev3.TransportSocket).GetName),
+		"config_type": typedConfigField(func(s *corev3.TransportSocket) any { return s.ConfigType }, (*corev3.TransportSocket).GetTypedConfig),
 	})
 
 	downstreamTLSCodec = newCodec(map[string]fieldWriter[*tlsv3.DownstreamTlsContext]{
