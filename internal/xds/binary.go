@@ -200,17 +200,25 @@ func (e *encoder) encodeAll() error {
 	return g.Wait()
 }
 
-// without is m with field left out, sharing everything else.
-func without(m proto.Message, field protoreflect.Name) proto.Message {
-	src := m.ProtoReflect()
-	dst := src.New()
-	src.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
-		if fd.Name() != field {
-			dst.Set(fd, v)
+// ShallowCopy sets every populated field of src but skip on dst (a
+// message of src's type): a message without one field, its skeleton,
+// sharing everything else. Values are shared, not copied: generated
+// messages are never modified once built.
+func ShallowCopy(dst, src proto.Message, skip protoreflect.Name) {
+	d := dst.ProtoReflect()
+	src.ProtoReflect().Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+		if fd.Name() != skip {
+			d.Set(fd, v)
 		}
 		return true
 	})
-	return dst.Interface()
+}
+
+// without is m with field left out.
+func without(m proto.Message, field protoreflect.Name) proto.Message {
+	dst := m.ProtoReflect().New().Interface()
+	ShallowCopy(dst, m, field)
+	return dst
 }
 
 func sourceLine(source []byte) string {

@@ -20,10 +20,11 @@ import (
 	hcmv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/http_connection_manager/v3"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/known/anypb"
 
 	"golang.org/x/sync/errgroup"
+
+	"github.com/emissary-go/emissary/internal/xds"
 )
 
 // Config is one complete generated configuration.
@@ -244,7 +245,7 @@ func (t *template) standIn() (string, string) {
 
 func (t *template) listener(l *listenerv3.Listener) int {
 	skeleton := &listenerv3.Listener{}
-	shallowCopy(skeleton, l, "filter_chains")
+	xds.ShallowCopy(skeleton, l, "filter_chains")
 	var holes []hole
 	for _, fc := range l.GetFilterChains() {
 		child := t.chain(fc)
@@ -259,7 +260,7 @@ func (t *template) listener(l *listenerv3.Listener) int {
 // when the translator packed it (else the chain is one piece).
 func (t *template) chain(fc *listenerv3.FilterChain) int {
 	skeleton := &listenerv3.FilterChain{}
-	shallowCopy(skeleton, fc, "filters")
+	xds.ShallowCopy(skeleton, fc, "filters")
 	var holes []hole
 	for _, f := range fc.GetFilters() {
 		hcm, ok := t.decoded[f.GetTypedConfig()].(*hcmv3.HttpConnectionManager)
@@ -321,7 +322,7 @@ func (t *template) chain(fc *listenerv3.FilterChain) int {
 // filterWithout is f without its name and typed config.
 func filterWithout(f *listenerv3.Filter) *listenerv3.Filter {
 	rest := &listenerv3.Filter{}
-	shallowCopy(rest, f, "typed_config")
+	xds.ShallowCopy(rest, f, "typed_config")
 	rest.Name = ""
 	return rest
 }
@@ -382,18 +383,6 @@ func (t *template) expand(out *JSONDoc, parts [][]byte, i int) error {
 	}
 	out.add(data[done:])
 	return nil
-}
-
-// shallowCopy sets every populated field of src except skip on dst. The
-// values are shared, not copied: generated messages are never modified.
-func shallowCopy(dst, src proto.Message, skip protoreflect.Name) {
-	d := dst.ProtoReflect()
-	src.ProtoReflect().Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
-		if fd.Name() != skip {
-			d.Set(fd, v)
-		}
-		return true
-	})
 }
 
 // placeholder starts the names of stand-ins; no real chain or route is

@@ -20,6 +20,8 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/known/anypb"
+
+	"github.com/emissary-go/emissary/internal/xds"
 )
 
 // validator is what go-control-plane's protoc-gen-validate code adds to
@@ -253,14 +255,14 @@ const (
 // everything else).
 func withoutRoutes(hcm *hcmv3.HttpConnectionManager) *hcmv3.HttpConnectionManager {
 	rc := &routev3.RouteConfiguration{}
-	shallowCopy(rc, hcm.GetRouteConfig(), "virtual_hosts")
+	xds.ShallowCopy(rc, hcm.GetRouteConfig(), "virtual_hosts")
 	for _, vh := range hcm.GetRouteConfig().GetVirtualHosts() {
 		v := &routev3.VirtualHost{}
-		shallowCopy(v, vh, "routes")
+		xds.ShallowCopy(v, vh, "routes")
 		rc.VirtualHosts = append(rc.VirtualHosts, v)
 	}
 	out := &hcmv3.HttpConnectionManager{}
-	shallowCopy(out, hcm, "route_config")
+	xds.ShallowCopy(out, hcm, "route_config")
 	out.RouteSpecifier = &hcmv3.HttpConnectionManager_RouteConfig{RouteConfig: rc}
 	return out
 }
