@@ -64,6 +64,11 @@ func (c *FileCache) FromFiles(paths []string, namespace string) (*Snapshot, erro
 			p = parsedFile{namespace: namespace, data: data}
 			p.resources, p.others, p.errs = annotation.ParseFile(f, data, namespace)
 		}
+		if c == nil {
+			s.addParsed(f, namespace, p) // nobody else holds these objects
+			continue
+		}
+		// The cache keeps its own objects: snapshots may change theirs.
 		kept[f] = p
 		s.addParsed(f, namespace, p.copy())
 	}
