@@ -8,10 +8,8 @@ import (
 	"hash/fnv"
 	"log/slog"
 	"net"
-	"runtime"
 	"slices"
 	"sync"
-	"sync/atomic"
 
 	endpointv3 "github.com/envoyproxy/go-control-plane/envoy/config/endpoint/v3"
 	routev3 "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
@@ -23,6 +21,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/emissary-go/emissary/internal/parallel"
 	"github.com/emissary-go/emissary/internal/xds"
 )
 
@@ -234,24 +233,12 @@ func validate(r xds.Resources) error {
 		items = append(items, item{"endpoints", e.GetClusterName(), e})
 	}
 	found := make([]error, len(items))
-	var (
-		wg   sync.WaitGroup
-		next atomic.Int64
-	)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(items) {
-					return
-				}
-				if err := items[i].m.ValidateAll(); err != nil {
-					found[i] = fmt.Errorf("%s %s: %w", items[i].kind, items[i].name, err)
-				}
-			}
-		})
-	}
-	wg.Wait()
+	parallel.Each(len(items), func(i int) error {
+		if err := items[i].m.ValidateAll(); err != nil {
+			found[i] = fmt.Errorf("%s %s: %w", items[i].kind, items[i].name, err)
+		}
+		return nil // every resource's problems are reported
+	})
 	var errs []error
 	for _, err := range found {
 		if err != nil {

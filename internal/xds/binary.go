@@ -6,18 +6,17 @@ import (
 	"fmt"
 	"hash/crc32"
 	"hash/fnv"
-	"runtime"
 	"slices"
 	"strconv"
-	"sync/atomic"
 
 	clusterv3 "github.com/envoyproxy/go-control-plane/envoy/config/cluster/v3"
 	listenerv3 "github.com/envoyproxy/go-control-plane/envoy/config/listener/v3"
 	routev3 "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
-	"golang.org/x/sync/errgroup"
 	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
+
+	"github.com/emissary-go/emissary/internal/parallel"
 )
 
 // The binary form (envoy.pb) is the same configuration as an envoy.json,
@@ -174,30 +173,11 @@ func (e *encoder) add(m proto.Message) int {
 
 func (e *encoder) encodeAll() error {
 	e.bytes = make([][]byte, len(e.msgs))
-	var (
-		g    errgroup.Group
-		next atomic.Int64
-	)
-	const batch = 64
-	for range runtime.GOMAXPROCS(0) {
-		g.Go(func() error {
-			opts := proto.MarshalOptions{Deterministic: true}
-			for {
-				from := int(next.Add(batch)) - batch
-				if from >= len(e.msgs) {
-					return nil
-				}
-				for i := from; i < min(from+batch, len(e.msgs)); i++ {
-					b, err := opts.Marshal(e.msgs[i])
-					if err != nil {
-						return err
-					}
-					e.bytes[i] = b
-				}
-			}
-		})
-	}
-	return g.Wait()
+	opts := proto.MarshalOptions{Deterministic: true}
+	return parallel.Each(len(e.msgs), func(i int) (err error) {
+		e.bytes[i], err = opts.Marshal(e.msgs[i])
+		return err
+	})
 }
 
 // ShallowCopy sets every populated field of src but skip on dst (a
@@ -284,26 +264,10 @@ func readSection[M interface {
 	// Decoded on every core: a large configuration's route tables are
 	// most of the time a reload takes.
 	out := make([]M, len(items))
-	var (
-		g    errgroup.Group
-		next atomic.Int64
-	)
-	for range min(runtime.GOMAXPROCS(0), len(items)) {
-		g.Go(func() error {
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(items) {
-					return nil
-				}
-				m := M(new(T))
-				if err := proto.Unmarshal(items[i], m); err != nil {
-					return err
-				}
-				out[i] = m
-			}
-		})
-	}
-	if err := g.Wait(); err != nil {
+	if err := parallel.Each(len(items), func(i int) error {
+		out[i] = M(new(T))
+		return proto.Unmarshal(items[i], out[i])
+	}); err != nil {
 		return nil, 0, nil, err
 	}
 	h := fnv.New64a()

@@ -42,6 +42,7 @@ import (
 	"google.golang.org/protobuf/types/known/wrapperspb"
 
 	"github.com/emissary-go/emissary/internal/diag/ir"
+	"github.com/emissary-go/emissary/internal/parallel"
 )
 
 // Options are the paths and settings outside the IR that shape the
@@ -101,28 +102,21 @@ func Build(x *ir.IR, opts Options) (*Config, error) {
 	// Clusters are built on the other cores while the listeners are
 	// assembled (a cluster reads only the IR).
 	c.Clusters = make([]*clusterv3.Cluster, len(x.Clusters))
-	var (
-		wg   sync.WaitGroup
-		next atomic.Int64
-	)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(x.Clusters) {
-					return
-				}
-				c.Clusters[i] = t.cluster(x.Clusters[i])
-			}
+	clustersBuilt := make(chan struct{})
+	go func() {
+		defer close(clustersBuilt)
+		parallel.Each(len(x.Clusters), func(i int) error {
+			c.Clusters[i] = t.cluster(x.Clusters[i])
+			return nil
 		})
-	}
+	}()
 	for _, l := range x.Listeners {
 		if el := t.listener(l); el != nil {
 			c.Listeners = append(c.Listeners, el)
 		}
 	}
 	c.Listeners = append(c.Listeners, t.readyListener())
-	wg.Wait()
+	<-clustersBuilt
 	if t.err != nil {
 		return nil, t.err
 	}

@@ -1,16 +1,14 @@
 package ir
 
 import (
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/emissary-go/emissary/internal/api/getambassador.io/v3alpha1"
+	"github.com/emissary-go/emissary/internal/parallel"
 	"github.com/emissary-go/emissary/internal/snapshot"
 )
 
@@ -628,26 +626,14 @@ func inParallel(n int, d *Diagnostics, do func(i int, d *Diagnostics)) {
 	const chunk = 256
 	chunks := (n + chunk - 1) / chunk
 	diags := make([]*Diagnostics, chunks)
-	var (
-		wg   sync.WaitGroup
-		next atomic.Int64
-	)
-	for range min(runtime.GOMAXPROCS(0), chunks) {
-		wg.Go(func() {
-			for {
-				c := int(next.Add(1) - 1)
-				if c >= chunks {
-					return
-				}
-				dc := newDiagnostics()
-				for i := c * chunk; i < min((c+1)*chunk, n); i++ {
-					do(i, dc)
-				}
-				diags[c] = dc
-			}
-		})
-	}
-	wg.Wait()
+	parallel.Each(chunks, func(c int) error {
+		dc := newDiagnostics()
+		for i := c * chunk; i < min((c+1)*chunk, n); i++ {
+			do(i, dc)
+		}
+		diags[c] = dc
+		return nil
+	})
 	for _, dc := range diags {
 		d.merge(dc)
 	}

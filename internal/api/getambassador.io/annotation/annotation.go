@@ -13,15 +13,14 @@ package annotation
 import (
 	"fmt"
 	"reflect"
-	"runtime"
 	"slices"
-	"sync"
-	"sync/atomic"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/emissary-go/emissary/internal/parallel"
 )
 
 // Key is the annotation holding the resources.
@@ -109,19 +108,8 @@ func parseStream(source, value string, parent client.Object) ([]Resource, []Othe
 	readDoc := func(i int) {
 		results[i].obj, results[i].other, results[i].bad = c.resource(docs[i], parent)
 	}
-	if workers := min(runtime.GOMAXPROCS(0), len(docs)/16); workers > 1 {
-		var (
-			wg   sync.WaitGroup
-			next atomic.Int64
-		)
-		for range workers {
-			wg.Go(func() {
-				for i := int(next.Add(1) - 1); i < len(docs); i = int(next.Add(1) - 1) {
-					readDoc(i)
-				}
-			})
-		}
-		wg.Wait()
+	if len(docs) >= 32 { // a Service's annotation is a few documents
+		parallel.Each(len(docs), func(i int) error { readDoc(i); return nil })
 	} else {
 		for i := range docs {
 			readDoc(i)
