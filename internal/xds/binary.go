@@ -67,11 +67,11 @@ func AppendBinaryFor(buf []byte, r Resources, sourceLen int, sourceCRC uint32) (
 		clusters[i] = enc.add(c)
 	}
 	// Skeletons: what is written around the routes.
-	var configs []routeConfig
+	var configs []*routeConfig
 	for _, rc := range r.Routes {
-		c := routeConfig{skeleton: enc.add(without(rc, "virtual_hosts"))}
+		c := &routeConfig{skeleton: enc.add(without(rc, "virtual_hosts"))}
 		for _, vh := range rc.GetVirtualHosts() {
-			v := virtualHost{skeleton: enc.add(without(vh, "routes"))}
+			v := &virtualHost{skeleton: enc.add(without(vh, "routes"))}
 			for _, route := range vh.GetRoutes() {
 				v.routes = append(v.routes, enc.add(route))
 			}
@@ -85,18 +85,20 @@ func AppendBinaryFor(buf []byte, r Resources, sourceLen int, sourceCRC uint32) (
 
 	// Sized first: tens of megabytes are copied once, not grown into.
 	header := magic + strconv.Itoa(sourceLen) + " " + strconv.FormatUint(uint64(sourceCRC), 16) + "\n"
-	configSizes := make([]int, len(configs))
 	total := len(header) + protowire.SizeVarint(uint64(len(listeners))) + protowire.SizeVarint(uint64(len(configs))) + protowire.SizeVarint(uint64(len(clusters)))
 	for _, i := range append(slices.Clip(listeners), clusters...) {
 		total += protowire.SizeBytes(len(enc.bytes[i]))
 	}
-	for n, c := range configs {
-		size := len(enc.bytes[c.skeleton])
+	for _, c := range configs {
+		c.size = len(enc.bytes[c.skeleton])
 		for _, v := range c.hosts {
-			size += protowire.SizeTag(vhostsField) + protowire.SizeBytes(v.size(enc))
+			v.size = len(enc.bytes[v.skeleton])
+			for _, r := range v.routes {
+				v.size += protowire.SizeTag(routesField) + protowire.SizeBytes(len(enc.bytes[r]))
+			}
+			c.size += protowire.SizeTag(vhostsField) + protowire.SizeBytes(v.size)
 		}
-		configSizes[n] = size
-		total += protowire.SizeBytes(size)
+		total += protowire.SizeBytes(c.size)
 	}
 	buf = slices.Grow(buf, total)
 
@@ -106,12 +108,12 @@ func AppendBinaryFor(buf []byte, r Resources, sourceLen int, sourceCRC uint32) (
 		buf = protowire.AppendBytes(buf, enc.bytes[i])
 	}
 	buf = protowire.AppendVarint(buf, uint64(len(configs)))
-	for n, c := range configs {
-		buf = protowire.AppendVarint(buf, uint64(configSizes[n]))
+	for _, c := range configs {
+		buf = protowire.AppendVarint(buf, uint64(c.size))
 		buf = append(buf, enc.bytes[c.skeleton]...)
 		for _, v := range c.hosts {
 			buf = protowire.AppendTag(buf, vhostsField, protowire.BytesType)
-			buf = protowire.AppendVarint(buf, uint64(v.size(enc)))
+			buf = protowire.AppendVarint(buf, uint64(v.size))
 			buf = append(buf, enc.bytes[v.skeleton]...)
 			for _, route := range v.routes {
 				buf = protowire.AppendTag(buf, routesField, protowire.BytesType)
@@ -132,23 +134,18 @@ var (
 	routesField = (&routev3.VirtualHost{}).ProtoReflect().Descriptor().Fields().ByName("routes").Number()
 )
 
+// routeConfig and virtualHost are what a route table is written from:
+// the indices of their encoded pieces, and their encoded sizes.
 type routeConfig struct {
 	skeleton int
-	hosts    []virtualHost
+	hosts    []*virtualHost
+	size     int
 }
 
 type virtualHost struct {
 	skeleton int
 	routes   []int
-}
-
-// size is the virtual host's encoded size.
-func (v virtualHost) size(enc *encoder) int {
-	n := len(enc.bytes[v.skeleton])
-	for _, r := range v.routes {
-		n += protowire.SizeTag(routesField) + protowire.SizeBytes(len(enc.bytes[r]))
-	}
-	return n
+	size     int
 }
 
 // encoder encodes messages, each distinct one once, on every core.
