@@ -20,28 +20,10 @@ import (
 // last must be within 20% of what they were after the 10th.
 func BenchmarkReconfigureSoak(b *testing.B) {
 	const rounds, settle = 1000, 10
-	// Two snapshots that differ, so that every round changes something.
-	var bodies [2][]byte
-	for i := range bodies {
-		snap := generatedSnapshot(1000)
-		snap.Kubernetes.Mappings[0].Spec.Prefix = fmt.Sprintf("/soak/%d/", i)
-		body, err := json.Marshal(snap)
-		if err != nil {
-			b.Fatal(err)
-		}
-		bodies[i] = body
-	}
+	bodies := twoSnapshots(b, 1000, 0)
 	for b.Loop() {
-		base := b.TempDir()
 		round := 0
-		r := NewReconfigurer(ReconfigurerConfig{
-			Paths:         PathsFromEnv(func(k string) string { return map[string]string{"AMBASSADOR_CONFIG_BASE_DIR": base}[k] }),
-			Translate:     TranslateOptions{},
-			SnapshotCount: 4,
-			Fetch: func(context.Context, string) ([]byte, error) {
-				return bodies[round%2], nil
-			},
-		})
+		r := alternatingReconfigurer(b.TempDir(), bodies, &round, nil)
 		var heapSettled, rssSettled uint64
 		for round = 0; round < rounds; round++ {
 			r.reconfigure(context.Background(), Source{URL: "soak"})
@@ -104,28 +86,11 @@ func rss(b *testing.B) uint64 {
 func BenchmarkReconfigure(b *testing.B) {
 	for _, n := range []int{100, 1000, 10000} {
 		b.Run(fmt.Sprintf("mappings=%d", n), func(b *testing.B) {
-			var bodies [2][]byte
-			for i := range bodies {
-				snap := generatedSnapshot(n)
-				snap.Kubernetes.Mappings[n/2].Spec.Prefix = fmt.Sprintf("/edited/%d/", i)
-				body, err := json.Marshal(snap)
-				if err != nil {
-					b.Fatal(err)
-				}
-				bodies[i] = body
-			}
-			base := b.TempDir()
+			bodies := twoSnapshots(b, n, n/2)
 			round := 0
 			var started time.Time
 			var toSignal time.Duration
-			r := NewReconfigurer(ReconfigurerConfig{
-				Paths:         PathsFromEnv(func(k string) string { return map[string]string{"AMBASSADOR_CONFIG_BASE_DIR": base}[k] }),
-				SnapshotCount: 4,
-				Fetch: func(context.Context, string) ([]byte, error) {
-					return bodies[round%2], nil
-				},
-				Notify: func() error { toSignal += time.Since(started); return nil },
-			})
+			r := alternatingReconfigurer(b.TempDir(), bodies, &round, func() error { toSignal += time.Since(started); return nil })
 			b.ReportAllocs()
 			for b.Loop() {
 				started = time.Now()
@@ -138,4 +103,34 @@ func BenchmarkReconfigure(b *testing.B) {
 			b.ReportMetric(float64(toSignal.Microseconds())/1000/float64(round), "ms-to-signal")
 		})
 	}
+}
+
+// twoSnapshots are an n-Mapping snapshot as watt serves it, twice, with
+// Mapping edited's prefix different: taken in turn, each changes
+// something.
+func twoSnapshots(b *testing.B, n, edited int) [2][]byte {
+	var bodies [2][]byte
+	for i := range bodies {
+		snap := generatedSnapshot(n)
+		snap.Kubernetes.Mappings[edited].Spec.Prefix = fmt.Sprintf("/edited/%d/", i)
+		body, err := json.Marshal(snap)
+		if err != nil {
+			b.Fatal(err)
+		}
+		bodies[i] = body
+	}
+	return bodies
+}
+
+// alternatingReconfigurer writes under base, fetching bodies[*round%2];
+// notify (nil: none) is its signal.
+func alternatingReconfigurer(base string, bodies [2][]byte, round *int, notify func() error) *Reconfigurer {
+	return NewReconfigurer(ReconfigurerConfig{
+		Paths:         PathsFromEnv(func(k string) string { return map[string]string{"AMBASSADOR_CONFIG_BASE_DIR": base}[k] }),
+		SnapshotCount: 4,
+		Fetch: func(context.Context, string) ([]byte, error) {
+			return bodies[*round%2], nil
+		},
+		Notify: notify,
+	})
 }
