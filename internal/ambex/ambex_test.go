@@ -155,6 +155,19 @@ type server struct {
 }
 
 // startAmbex serves dir on addr ("" for any free port).
+// loaded is ambex serving the /quote/ configuration from a new
+// directory, loaded.
+func loaded(t *testing.T) (dir string, s *server) {
+	t.Helper()
+	dir = t.TempDir()
+	writeConfig(t, dir, config("/quote/", "quote"))
+	s = startAmbex(t, dir, "")
+	if err := s.a.Reload(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return dir, s
+}
+
 func startAmbex(t testing.TB, dir, addr string) *server {
 	t.Helper()
 	if addr == "" {
@@ -225,12 +238,7 @@ func complete(s xdstest.State) bool {
 }
 
 func TestServesTheConfigurationAndItsChanges(t *testing.T) {
-	dir := t.TempDir()
-	writeConfig(t, dir, config("/quote/", "quote"))
-	s := startAmbex(t, dir, "")
-	if err := s.a.Reload(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	dir, s := loaded(t)
 	c := dial(t, s.addr, "test-id", nil)
 	first := wait(t, c, "the first configuration", func(st xdstest.State) bool {
 		return complete(st) && hasRoute(st, "/quote/", "cluster_quote_default")
@@ -281,12 +289,7 @@ func TestServesTheConfigurationAndItsChanges(t *testing.T) {
 }
 
 func TestAnInvalidFileKeepsTheLastGoodConfiguration(t *testing.T) {
-	dir := t.TempDir()
-	writeConfig(t, dir, config("/quote/", "quote"))
-	s := startAmbex(t, dir, "")
-	if err := s.a.Reload(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	dir, s := loaded(t)
 	c := dial(t, s.addr, "test-id", nil)
 	good := wait(t, c, "the configuration", complete)
 
@@ -316,14 +319,9 @@ func TestAnInvalidFileKeepsTheLastGoodConfiguration(t *testing.T) {
 }
 
 func TestANACKIsReportedAndKeepsThePreviousVersion(t *testing.T) {
-	dir := t.TempDir()
-	writeConfig(t, dir, config("/quote/", "quote"))
-	s := startAmbex(t, dir, "")
+	dir, s := loaded(t)
 	status := httptest.NewServer(s.a.Handler())
 	defer status.Close()
-	if err := s.a.Reload(context.Background()); err != nil {
-		t.Fatal(err)
-	}
 	// This Envoy refuses any route configuration with a /bad/ route.
 	reject := func(typ string, msgs []proto.Message) error {
 		for _, m := range msgs {
@@ -378,12 +376,7 @@ func TestANACKIsReportedAndKeepsThePreviousVersion(t *testing.T) {
 }
 
 func TestTwoEnvoysAndARestart(t *testing.T) {
-	dir := t.TempDir()
-	writeConfig(t, dir, config("/quote/", "quote"))
-	s := startAmbex(t, dir, "")
-	if err := s.a.Reload(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	dir, s := loaded(t)
 	a := dial(t, s.addr, "test-id", nil)
 	b := dial(t, s.addr, "another-envoy", nil)
 	for _, c := range []*xdstest.Client{a, b} {
@@ -406,12 +399,7 @@ func TestTwoEnvoysAndARestart(t *testing.T) {
 }
 
 func TestEndpointFastPath(t *testing.T) {
-	dir := t.TempDir()
-	writeConfig(t, dir, config("/quote/", "quote"))
-	s := startAmbex(t, dir, "")
-	if err := s.a.Reload(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	dir, s := loaded(t)
 	c := dial(t, s.addr, "test-id", nil)
 	before := wait(t, c, "the configuration", complete)
 
@@ -454,12 +442,7 @@ func TestEndpointFastPath(t *testing.T) {
 
 // Envoy may speak delta xDS instead; the same configuration is served.
 func TestDeltaXDS(t *testing.T) {
-	dir := t.TempDir()
-	writeConfig(t, dir, config("/quote/", "quote"))
-	s := startAmbex(t, dir, "")
-	if err := s.a.Reload(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	_, s := loaded(t)
 	conn, err := grpc.NewClient(s.addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {
 		t.Fatal(err)
