@@ -16,26 +16,12 @@ import (
 
 	"github.com/emissary-go/emissary/internal/diag/envoy"
 	"github.com/emissary-go/emissary/internal/snapshot"
+	"github.com/emissary-go/emissary/internal/testenv"
 )
-
-// envoyBinary finds Envoy (ENVOY_BIN, else envoy on PATH). Envoy cannot be
-// installed on our build machines, so these tests skip there and run
-// wherever Envoy exists: the container image, a developer's laptop.
-func envoyBinary(t *testing.T) string {
-	t.Helper()
-	if bin := os.Getenv("ENVOY_BIN"); bin != "" {
-		return bin
-	}
-	bin, err := exec.LookPath("envoy")
-	if err != nil {
-		t.Skip("envoy is not on PATH (set ENVOY_BIN): the generated configuration is checked with the Envoy protos instead (TestGolden, envoy.Validate)")
-	}
-	return bin
-}
 
 // Envoy itself accepts every golden configuration.
 func TestEnvoyValidatesGoldenConfigs(t *testing.T) {
-	bin := envoyBinary(t)
+	bin := testenv.Envoy(t, "the generated configuration is checked with the Envoy protos instead (TestGolden, envoy.Validate)")
 	dirs, _ := filepath.Glob(filepath.Join("testdata", "*", "in.yaml"))
 	for _, in := range dirs {
 		name := filepath.Base(filepath.Dir(in))
@@ -63,7 +49,7 @@ func TestEnvoyValidatesGoldenConfigs(t *testing.T) {
 
 // Real traffic through a real Envoy running the generated configuration.
 func TestEnvoyRoutesRealTraffic(t *testing.T) {
-	bin := envoyBinary(t)
+	bin := testenv.Envoy(t, "the generated configuration is checked with the Envoy protos instead (TestGolden, envoy.Validate)")
 	backend := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, "backend saw %s", r.URL.Path)
 	}))

@@ -5,35 +5,19 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/emissary-go/emissary/internal/echo"
+	"github.com/emissary-go/emissary/internal/testenv"
 )
-
-// envoyBinary is Envoy, from ENVOY_BIN or PATH; the test skips, saying
-// so, without one (Envoy cannot be installed on every machine this
-// project is built on).
-func envoyBinary(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("ENVOY_BIN"); p != "" {
-		return p
-	}
-	p, err := exec.LookPath("envoy")
-	if err != nil {
-		t.Skip("envoy is not on PATH (nor ENVOY_BIN): the test that routes real HTTP through Envoy needs it")
-	}
-	return p
-}
 
 // Real traffic through the gateway: Envoy started by the entrypoint with
 // the first configuration, routing to echo backends.
 func TestRoutesRealTrafficThroughEnvoy(t *testing.T) {
-	envoy := envoyBinary(t)
+	envoy := testenv.Envoy(t, "the test that routes real HTTP through Envoy needs it")
 	backend := func(name string) string {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
