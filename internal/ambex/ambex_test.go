@@ -193,24 +193,12 @@ func (s *server) stop() {
 
 func dial(t testing.TB, addr, node string, reject func(string, []proto.Message) error) *xdstest.Client {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	c, err := xdstest.Dial(ctx, addr, xdstest.Options{NodeID: node, NodeCluster: "emissary-default", Reject: reject})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cancel(); c.Close() })
-	return c
+	return xdstest.DialT(t, addr, xdstest.Options{NodeID: node, NodeCluster: "emissary-default", Reject: reject})
 }
 
 func wait(t testing.TB, c *xdstest.Client, what string, ok func(xdstest.State) bool) xdstest.State {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	s, err := c.Wait(ctx, ok)
-	if err != nil {
-		t.Fatalf("waiting for %s: %v", what, err)
-	}
-	return s
+	return c.WaitT(t, what, 20*time.Second, ok)
 }
 
 // hasRoute: some route configuration routes prefix to cluster.

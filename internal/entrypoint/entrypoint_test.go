@@ -2,7 +2,6 @@ package entrypoint_test
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"net"
 	"net/http"
@@ -209,24 +208,12 @@ func routeTo(s xdstest.State, prefix, cluster string) bool {
 
 func dial(t testing.TB, addr string) *xdstest.Client {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	c, err := xdstest.Dial(ctx, addr, xdstest.Options{NodeID: "test-id", NodeCluster: "emissary-default"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cancel(); c.Close() })
-	return c
+	return xdstest.DialT(t, addr, xdstest.Options{NodeID: "test-id", NodeCluster: "emissary-default"})
 }
 
 func wait(t testing.TB, c *xdstest.Client, what string, ok func(xdstest.State) bool) xdstest.State {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	s, err := c.Wait(ctx, ok)
-	if err != nil {
-		t.Fatalf("waiting for %s: %v", what, err)
-	}
-	return s
+	return c.WaitT(t, what, 60*time.Second, ok)
 }
 
 func TestFilesModeEndToEnd(t *testing.T) {

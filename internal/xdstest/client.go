@@ -13,6 +13,8 @@ import (
 	"maps"
 	"slices"
 	"sync"
+	"testing"
+	"time"
 
 	clusterv3 "github.com/envoyproxy/go-control-plane/envoy/config/cluster/v3"
 	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
@@ -302,4 +304,31 @@ func routeNames(l *listenerv3.Listener) []string {
 func (c *Client) notify() {
 	close(c.changed)
 	c.changed = make(chan struct{})
+}
+
+// DialT is Dial for a test: a failure ends it, and the client is closed
+// when it ends.
+func DialT(t testing.TB, addr string, opts Options) *Client {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	c, err := Dial(ctx, addr, opts)
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cancel(); c.Close() })
+	return c
+}
+
+// WaitT is Wait for a test, for at most timeout: the test fails, naming
+// what it waited for, when the state never comes.
+func (c *Client) WaitT(t testing.TB, what string, timeout time.Duration, ok func(State) bool) State {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	s, err := c.Wait(ctx, ok)
+	if err != nil {
+		t.Fatalf("waiting for %s: %v", what, err)
+	}
+	return s
 }
