@@ -227,20 +227,24 @@ func newMapping(m *v3alpha1.Mapping, s Settings, opts Options, d *Diagnostics) *
 		ok = false
 	}
 	// Headers Envoy would refuse would fail the whole configuration.
-	for field, list := range map[string][]AddedHeader{"add_request_headers": out.AddRequestHeaders, "add_response_headers": out.AddResponseHeaders} {
+	checkAdded := func(field string, list []AddedHeader) {
 		for _, h := range list {
 			if err := checkHeader(h.Name, h.Value); err != "" {
 				fail("%s: %s", field, err)
 			}
 		}
 	}
-	for field, list := range map[string][]string{"remove_request_headers": out.RemoveRequestHeaders, "remove_response_headers": out.RemoveResponseHeaders} {
+	checkRemoved := func(field string, list []string) {
 		for _, name := range list {
 			if err := checkHeader(name, ""); err != "" {
 				fail("%s: %s", field, err)
 			}
 		}
 	}
+	checkAdded("add_request_headers", out.AddRequestHeaders)
+	checkAdded("add_response_headers", out.AddResponseHeaders)
+	checkRemoved("remove_request_headers", out.RemoveRequestHeaders)
+	checkRemoved("remove_response_headers", out.RemoveResponseHeaders)
 
 	if spec.OutlierDetection != "" {
 		fail("outlier_detection is not supported")
@@ -514,25 +518,26 @@ func valueOrStar(m Match) string {
 // split traffic between them, canary style): the same prefix, conditions
 // and precedence.
 func groupID(m *Mapping) string {
-	var b strings.Builder
-	b.WriteString("HTTP-GET")
-	b.WriteString(m.Prefix)
+	// Hashed as it is written, in one buffer (on the stack when short).
+	b := make([]byte, 0, 256)
+	b = append(b, "HTTP-GET"...)
+	b = append(b, m.Prefix...)
 	for _, h := range m.Headers {
-		b.WriteString(h.Name)
+		b = append(b, h.Name...)
 		if !h.Present {
-			b.WriteString(h.Value)
+			b = append(b, h.Value...)
 		}
 	}
 	for _, q := range m.Query {
-		b.WriteString(q.Name)
+		b = append(b, q.Name...)
 		if !q.Present {
-			b.WriteString(q.Value)
+			b = append(b, q.Value...)
 		}
 	}
 	if m.Precedence != 0 {
-		b.WriteString(strconv.Itoa(m.Precedence))
+		b = strconv.AppendInt(b, int64(m.Precedence), 10)
 	}
-	sum := sha1.Sum([]byte(b.String()))
+	sum := sha1.Sum(b)
 	return hex.EncodeToString(sum[:])
 }
 

@@ -107,28 +107,48 @@ func (s Service) IsIP() bool {
 // markers, the namespace, circuit breaker and load balancer markers,
 // with everything that is not a letter, digit or underscore made "_".
 func clusterName(fields ...string) string {
-	var kept []string
+	n := 0
 	for _, f := range fields {
-		if f != "" {
-			kept = append(kept, f)
-		}
+		n += len(f) + 1
 	}
-	return underscored(strings.Join(kept, "_"))
+	var b strings.Builder
+	b.Grow(n)
+	for _, f := range fields {
+		if f == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('_')
+		}
+		writeUnderscored(&b, f)
+	}
+	return b.String()
 }
 
 // underscored replaces every character that is not an ASCII letter, digit
 // or underscore with "_", one per character as Emissary's regex does.
 func underscored(s string) string {
+	if !strings.ContainsFunc(s, notNameChar) {
+		return s // the usual case, kept without a copy
+	}
 	var b strings.Builder
 	b.Grow(len(s))
+	writeUnderscored(&b, s)
+	return b.String()
+}
+
+func writeUnderscored(b *strings.Builder, s string) {
 	for _, c := range s {
-		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' {
-			b.WriteRune(c)
-		} else {
+		if notNameChar(c) {
 			b.WriteByte('_')
+		} else {
+			b.WriteByte(byte(c))
 		}
 	}
-	return b.String()
+}
+
+func notNameChar(c rune) bool {
+	return !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_')
 }
 
 // maxClusterName is the longest name used as is; longer ones are
