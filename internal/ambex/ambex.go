@@ -21,6 +21,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/emissary-go/emissary/internal/gcburst"
 	"github.com/emissary-go/emissary/internal/parallel"
 	"github.com/emissary-go/emissary/internal/xds"
 )
@@ -69,6 +70,9 @@ func New(dirs []string, log *slog.Logger, debug bool) *Ambex {
 // Reload reads envoy.json and endpoints.json again. A configuration that
 // does not read or is not consistent leaves the one served in place.
 func (a *Ambex) Reload(ctx context.Context) error {
+	// Reading and checking a configuration is a burst of garbage,
+	// collected after it is served.
+	defer gcburst.Begin()()
 	config, err := ReadConfig(a.dirs)
 	if err != nil {
 		return err

@@ -18,6 +18,7 @@ import (
 
 	"github.com/emissary-go/emissary/internal/diag/ir"
 	"github.com/emissary-go/emissary/internal/diag/ui"
+	"github.com/emissary-go/emissary/internal/gcburst"
 	"github.com/emissary-go/emissary/internal/snapshot"
 )
 
@@ -148,6 +149,10 @@ func (r *Reconfigurer) reconfigure(ctx context.Context, src Source) {
 				err = fmt.Errorf("reconfiguration crashed: %v", p)
 			}
 		}()
+		// The garbage of reading, translating and writing is collected
+		// once Envoy has been told, not in the middle.
+		endBurst := gcburst.Begin()
+		defer endBurst()
 		raw, snap, err := r.load(ctx, src)
 		if err != nil {
 			return err
@@ -164,6 +169,7 @@ func (r *Reconfigurer) reconfigure(ctx context.Context, src Source) {
 		if err := r.cfg.Notify(); err != nil {
 			log.Error("could not signal the new configuration", "error", err)
 		}
+		endBurst()
 		r.logProblems(log, out.IR)
 		// Diagnostics after the signal: Envoy does not wait for them.
 		if err := r.writeSnapshots(raw, out); err != nil {

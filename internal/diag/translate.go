@@ -12,6 +12,7 @@ import (
 
 	"github.com/emissary-go/emissary/internal/diag/envoy"
 	"github.com/emissary-go/emissary/internal/diag/ir"
+	"github.com/emissary-go/emissary/internal/gcburst"
 	"github.com/emissary-go/emissary/internal/snapshot"
 	"github.com/emissary-go/emissary/internal/xds"
 )
@@ -68,6 +69,7 @@ type TranslateOptions struct {
 // error means the generated configuration itself is invalid (and must not
 // be written).
 func Translate(snap *snapshot.Snapshot, opts TranslateOptions) (*Output, error) {
+	defer gcburst.Begin()()
 	x := ir.Build(snap, opts.IR)
 	out := &Output{IR: x}
 	cfg, err := envoy.Build(x, opts.Envoy)
