@@ -16,6 +16,7 @@ import (
 	tlsv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/transport_sockets/tls/v3"
 	matcherv3 "github.com/envoyproxy/go-control-plane/envoy/type/matcher/v3"
 	typev3 "github.com/envoyproxy/go-control-plane/envoy/type/v3"
+	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/known/anypb"
@@ -441,5 +442,35 @@ func setSomething(m protoreflect.Message, fd protoreflect.FieldDescriptor) {
 		m.Set(fd, protoreflect.ValueOfMessage(m.NewField(fd).Message()))
 	default:
 		m.Set(fd, scalar(fd))
+	}
+}
+
+// TestStringsEscapeAsProtojson holds str to protojson's escaping: every
+// byte value, at every position of strings of several lengths.
+func TestStringsEscapeAsProtojson(t *testing.T) {
+	var cases []string
+	for b := range 256 {
+		for _, n := range []int{1, 7, 8, 9, 16, 23} {
+			for pos := range n {
+				s := []byte("abcdefghijklmnopqrstuvw"[:n])
+				s[pos] = byte(b)
+				cases = append(cases, string(s))
+			}
+		}
+	}
+	cases = append(cases, "", "/café/", "cluster_quote_default", "日本語のパス/with/\"quotes\"", "tab\there", "\u2028\u2029<>&")
+	for _, s := range cases {
+		w := &jsonWriter{}
+		ok := w.str(s)
+		want, err := protojson.Marshal(wrapperspb.String(s))
+		if err != nil {
+			if ok {
+				t.Errorf("str(%q) wrote %s; protojson refuses it: %v", s, w.buf, err)
+			}
+			continue
+		}
+		if !ok || string(w.buf) != string(want) {
+			t.Errorf("str(%q) = %s (ok %v); protojson writes %s", s, w.buf, ok, want)
+		}
 	}
 }
