@@ -604,3 +604,51 @@ func messages[M proto.Message](list []M) []proto.Message {
 	}
 	return out
 }
+
+// Settings the CRDs take and Envoy refuses, from resources other than a
+// Mapping's route (testdata/envoy-refuses): each is left out with an
+// error on its resource, and the rest of the configuration is generated.
+func TestWhatEnvoyWouldRefuseIsLeftOutWhereItComesFrom(t *testing.T) {
+	out := translateDir(t, "envoy-refuses") // fails on a translation error
+	for key, want := range map[string]string{
+		"AuthService/auth.default":           "every request is refused until it is fixed",
+		"TracingService/tracing.default":     "requests are not traced",
+		"Mapping/bad-check.default":          "health_checks[0], so it is left out",
+		"Mapping/no-connect-timeout.default": "connect_timeout_ms 0 is less than 1",
+		"Mapping/forever.default":            "timeout_ms 9223372036854775807 is more than Envoy takes",
+		"Module/ambassador.default":          "envoy.filters.http.gzip filter these settings make, so it is left out",
+		"LogService/als.default":             "no access logs are sent",
+	} {
+		if errs := fmt.Sprint(out.IR.Diagnostics.Errors[key]); !strings.Contains(errs, want) {
+			t.Errorf("%s: errors %s lack %q", key, errs, want)
+		}
+	}
+	_, hcm := mainConnectionManager(t, out)
+	var filters []string
+	for _, f := range hcm.GetHttpFilters() {
+		filters = append(filters, f.GetName())
+	}
+	// The AuthService fails closed (the Lua stand-in), never open.
+	if got := strings.Join(filters, " "); got != "envoy.filters.http.cors envoy.filters.http.lua envoy.filters.http.router" {
+		t.Errorf("HTTP filters %s: want cors, the fail-closed lua and the router only", got)
+	}
+	if hcm.GetTracing() != nil {
+		t.Error("the refused tracing is still configured")
+	}
+	var prefixes []string
+	for _, vh := range hcm.GetRouteConfig().GetVirtualHosts() {
+		for _, r := range vh.GetRoutes() {
+			if p := r.GetMatch().GetPrefix(); !strings.HasPrefix(p, "/ambassador/") {
+				prefixes = append(prefixes, p)
+			}
+		}
+	}
+	if got := strings.Join(prefixes, " "); got != "/checked/ /good/" {
+		t.Errorf("routes %s: want /checked/ (without its health check) and /good/", got)
+	}
+	for _, c := range out.Config.Clusters {
+		if c.GetName() == "cluster_checked_default" && len(c.GetHealthChecks()) != 0 {
+			t.Errorf("cluster %s keeps the refused health check", c.GetName())
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package envoy
 
 import (
+	"google.golang.org/protobuf/proto"
 	"time"
 
 	accesslogv3 "github.com/envoyproxy/go-control-plane/envoy/config/accesslog/v3"
@@ -26,22 +27,30 @@ func (t *translator) buildAccessLogs() []*accesslogv3.AccessLog {
 			BufferFlushInterval: durationpb.New(time.Duration(l.FlushIntervalSec) * time.Second),
 			BufferSizeBytes:     wrapperspb.UInt32(uint32(l.BufferBytes)),
 		}
+		name, config := "envoy.access_loggers.tcp_grpc", proto.Message(&grpcaccesslogv3.TcpGrpcAccessLogConfig{CommonConfig: common})
 		if l.Driver == "http" {
-			out = append(out, &accesslogv3.AccessLog{Name: "envoy.access_loggers.http_grpc", ConfigType: &accesslogv3.AccessLog_TypedConfig{TypedConfig: t.any(&grpcaccesslogv3.HttpGrpcAccessLogConfig{
+			name, config = "envoy.access_loggers.http_grpc", &grpcaccesslogv3.HttpGrpcAccessLogConfig{
 				CommonConfig:                    common,
 				AdditionalRequestHeadersToLog:   l.RequestHeaders,
 				AdditionalResponseHeadersToLog:  l.ResponseHeaders,
 				AdditionalResponseTrailersToLog: l.TrailerHeaders,
-			})}})
-		} else {
-			out = append(out, &accesslogv3.AccessLog{Name: "envoy.access_loggers.tcp_grpc", ConfigType: &accesslogv3.AccessLog_TypedConfig{TypedConfig: t.any(&grpcaccesslogv3.TcpGrpcAccessLogConfig{
-				CommonConfig: common,
-			})}})
+			}
 		}
+		if err := refused(config); err != nil {
+			t.leaveOut(l.Key, "Envoy would refuse the access log these settings make, so it is left out: %v", err)
+		} else {
+			out = append(out, &accesslogv3.AccessLog{Name: name, ConfigType: &accesslogv3.AccessLog_TypedConfig{TypedConfig: t.any(config)}})
+		}
+	}
+	file := fileAccessLog(t.ir.Settings.AccessLog)
+	if err := refused(file); err != nil {
+		// The Module's envoy_log_* settings: the default log instead.
+		t.leaveOut(t.ir.Settings.Source, "Envoy would refuse the access log these settings make, so the default one is written: %v", err)
+		file = fileAccessLog(ir.AccessLog{Path: "/dev/fd/1", Type: "text", Text: ir.DefaultAccessLogText, Default: true})
 	}
 	return append(out, &accesslogv3.AccessLog{
 		Name:       "envoy.access_loggers.file",
-		ConfigType: &accesslogv3.AccessLog_TypedConfig{TypedConfig: t.any(fileAccessLog(t.ir.Settings.AccessLog))},
+		ConfigType: &accesslogv3.AccessLog_TypedConfig{TypedConfig: t.any(file)},
 	})
 }
 

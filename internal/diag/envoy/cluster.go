@@ -49,8 +49,15 @@ func (t *translator) cluster(c *ir.Cluster) *clusterv3.Cluster {
 		// The upstream side of header_case_overrides, as in Emissary.
 		out.HttpProtocolOptions = &corev3.Http1ProtocolOptions{HeaderKeyFormat: t.preserveCase()}
 	}
-	for _, h := range c.HealthChecks {
-		out.HealthChecks = append(out.HealthChecks, healthCheck(h))
+	for i, h := range c.HealthChecks {
+		hc := healthCheck(h)
+		if err := refused(hc); err != nil {
+			for _, user := range c.Users {
+				t.leaveOut(user, "Envoy would refuse health_checks[%d], so it is left out: %v", i, err)
+			}
+			continue
+		}
+		out.HealthChecks = append(out.HealthChecks, hc)
 	}
 	if c.IdleTimeoutMs > 0 || c.MaxLifetimeMs > 0 {
 		opts := &corev3.HttpProtocolOptions{}

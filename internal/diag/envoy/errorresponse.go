@@ -47,10 +47,22 @@ func (t *translator) errorResponsePerRoute(m *ir.Mapping) *anypb.Any {
 	case m.BypassErrorResponses:
 		return nil
 	case len(m.ErrorResponses) > 0:
-		return t.any(customResponse(m.ErrorResponses))
+		config := customResponse(m.ErrorResponses)
+		if err := refused(config); err != nil {
+			t.leaveOut(m.Key, "Envoy would refuse these error_response_overrides, so they are left out: %v", err)
+			return nil
+		}
+		return t.any(config)
 	case len(t.ir.Settings.ErrorResponses) > 0:
 		// The same for every route: packed once.
-		t.moduleErrorResponsesOnce.Do(func() { t.moduleErrorResponses = t.any(customResponse(t.ir.Settings.ErrorResponses)) })
+		t.moduleErrorResponsesOnce.Do(func() {
+			config := customResponse(t.ir.Settings.ErrorResponses)
+			if err := refused(config); err != nil {
+				t.leaveOut(t.ir.Settings.Source, "Envoy would refuse these error_response_overrides, so they are left out: %v", err)
+				return
+			}
+			t.moduleErrorResponses = t.any(config)
+		})
 		return t.moduleErrorResponses
 	}
 	return nil

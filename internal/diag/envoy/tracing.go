@@ -16,6 +16,20 @@ import (
 // bootstrap, which Envoy reads only when it starts; here it is in each
 // HTTP connection manager (Envoy's current place), so a changed
 // TracingService applies without a restart.
+// checkedTracing is the tracing of every connection manager, built once;
+// nil, with an error on the TracingService, when Envoy would refuse it.
+func (t *translator) checkedTracing(tr *ir.Tracing) *hcmv3.HttpConnectionManager_Tracing {
+	t.tracingOnce.Do(func() {
+		conf := t.tracing(tr)
+		if err := refused(conf); err != nil {
+			t.leaveOut(tr.Key, "Envoy would refuse the tracing these settings make, so requests are not traced: %v", err)
+			return
+		}
+		t.tracingConf = conf
+	})
+	return t.tracingConf
+}
+
 func (t *translator) tracing(tr *ir.Tracing) *hcmv3.HttpConnectionManager_Tracing {
 	var name string
 	var provider proto.Message

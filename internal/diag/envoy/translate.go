@@ -1,6 +1,7 @@
 package envoy
 
 import (
+	"cmp"
 	"fmt"
 	"runtime"
 	"slices"
@@ -120,6 +121,12 @@ func Build(x *ir.IR, opts Options) (*Config, error) {
 	if t.err != nil {
 		return nil, t.err
 	}
+	if len(t.problems) > 0 {
+		c.Dropped = append(c.Dropped, t.problems...)
+		slices.SortFunc(c.Dropped, func(a, b Problem) int {
+			return cmp.Or(strings.Compare(a.Key, b.Key), strings.Compare(a.Message, b.Message))
+		})
+	}
 	return c, nil
 }
 
@@ -148,6 +155,29 @@ type translator struct {
 	accessLogs []*accesslogv3.AccessLog
 	// unpacked are the Anys left for Config.Pack.
 	unpacked []*anypb.Any
+	// problems are the parts left out because Envoy would refuse them,
+	// by the resource at fault (see leaveOut).
+	problemsMu  sync.Mutex
+	problems    []Problem
+	tracingOnce sync.Once
+	tracingConf *hcmv3.HttpConnectionManager_Tracing
+}
+
+// refused is why Envoy would refuse m, the Anys in it included, or nil.
+// Settings reach Envoy from many resources' fields that the CRDs allow
+// and Envoy does not take (a header name with a newline, a window size
+// out of range): such a part is checked as it is built and left out,
+// instead of sinking the whole configuration when it is validated.
+func refused(m proto.Message) error {
+	c := &checker{decoded: map[*anypb.Any]proto.Message{}, routes: map[*routev3.Route]routeState{}, seenAnys: map[*anypb.Any]bool{}}
+	return c.message(string(m.ProtoReflect().Descriptor().Name()), m, nil)
+}
+
+// leaveOut records that a part built from the resource key is left out.
+func (t *translator) leaveOut(key, format string, args ...any) {
+	t.problemsMu.Lock()
+	defer t.problemsMu.Unlock()
+	t.problems = append(t.problems, Problem{Key: key, Message: fmt.Sprintf(format, args...)})
 }
 
 // any packs a message; only a programming error can make it fail.
@@ -274,9 +304,16 @@ func (t *translator) listener(l *ir.Listener) *listenerv3.Listener {
 func (t *translator) httpFilters() []*hcmv3.HttpFilter {
 	s := t.ir.Settings
 	var out []*hcmv3.HttpFilter
-	add := func(name string, config proto.Message) {
+	// addFrom adds a filter made from the settings of resource key,
+	// unless Envoy would refuse it.
+	addFrom := func(key, name string, config proto.Message) {
+		if err := refused(config); err != nil {
+			t.leaveOut(key, "Envoy would refuse the %s filter these settings make, so it is left out: %v", name, err)
+			return
+		}
 		out = append(out, &hcmv3.HttpFilter{Name: name, ConfigType: &hcmv3.HttpFilter_TypedConfig{TypedConfig: t.any(config)}})
 	}
+	add := func(name string, config proto.Message) { addFrom(s.Source, name, config) }
 	if s.GRPCHTTP11Bridge {
 		add("envoy.filters.http.grpc_http1_bridge", &grpchttp1bridgev3.Config{})
 	}
@@ -348,14 +385,21 @@ func (t *translator) httpFilters() []*hcmv3.HttpFilter {
 	}
 	add("envoy.filters.http.cors", &corsv3.Cors{})
 	if a := t.ir.Auth; a != nil {
-		if a.Misconfigured {
-			add("envoy.filters.http.lua", &luav3.Lua{DefaultSourceCode: &corev3.DataSource{Specifier: &corev3.DataSource_InlineString{InlineString: authFailClosed(a.Key)}}})
+		config, failClosed := extAuthz(a), a.Misconfigured
+		if err := refused(config); err != nil && !failClosed {
+			// As a misconfigured AuthService does: nothing goes through
+			// unauthorized.
+			t.leaveOut(a.Key, "Envoy would refuse the ext_authz filter this AuthService makes, so every request is refused until it is fixed: %v", err)
+			failClosed = true
+		}
+		if failClosed {
+			addFrom(a.Key, "envoy.filters.http.lua", &luav3.Lua{DefaultSourceCode: &corev3.DataSource{Specifier: &corev3.DataSource_InlineString{InlineString: authFailClosed(a.Key)}}})
 		} else {
-			add("envoy.filters.http.ext_authz", extAuthz(a))
+			addFrom(a.Key, "envoy.filters.http.ext_authz", config)
 		}
 	}
 	if r := t.ir.RateLimit; r != nil {
-		add("envoy.filters.http.ratelimit", rateLimitFilter(r))
+		addFrom(r.Key, "envoy.filters.http.ratelimit", rateLimitFilter(r))
 	}
 	if usesErrorResponses(t.ir) {
 		add(customResponseFilter, &customresponsev3.CustomResponse{})
@@ -477,7 +521,7 @@ func (t *translator) httpConnectionManager(l *ir.Listener, hosts []*ir.Host) *li
 		}
 	}
 	if tr := t.ir.Tracing; tr != nil {
-		hcm.Tracing = t.tracing(tr)
+		hcm.Tracing = t.checkedTracing(tr)
 		hcm.GenerateRequestId = wrapperspb.Bool(true)
 	}
 	return &listenerv3.Filter{

@@ -67,6 +67,9 @@ func buildAuth(list []*v3alpha1.AuthService, cs *clusterSet, s Settings, d *Diag
 		d.Error(key, format, args...)
 		out.Misconfigured = true
 	}
+	if problem := millisProblem("timeout_ms", out.TimeoutMs, 0); problem != "" {
+		fail("AuthService: %s", problem)
+	}
 	switch {
 	case out.Proto != "http" && out.Proto != "grpc":
 		fail("AuthService: proto %s is not http or grpc", out.Proto)

@@ -246,6 +246,25 @@ func newMapping(m *v3alpha1.Mapping, s Settings, opts Options, d *Diagnostics) *
 	checkRemoved("remove_request_headers", out.RemoveRequestHeaders)
 	checkRemoved("remove_response_headers", out.RemoveResponseHeaders)
 
+	// Envoy refuses a cluster without a connect timeout, and any duration
+	// past its bound: either would sink the whole configuration.
+	for _, f := range []struct {
+		name string
+		v    *v3alpha1.Milliseconds
+		min  int
+	}{
+		{"timeout_ms", spec.Timeout, 0},
+		{"idle_timeout_ms", spec.IdleTimeout, 0},
+		{"connect_timeout_ms", spec.ConnectTimeout, 1},
+		{"cluster_idle_timeout_ms", spec.ClusterIdleTimeout, 0},
+		{"cluster_max_connection_lifetime_ms", spec.ClusterMaxConnectionLifetime, 0},
+	} {
+		if f.v != nil {
+			if problem := millisProblem(f.name, int(*f.v), f.min); problem != "" {
+				fail("%s", problem)
+			}
+		}
+	}
 	if spec.OutlierDetection != "" {
 		fail("outlier_detection is not supported")
 	}
@@ -539,6 +558,22 @@ func groupID(m *Mapping) string {
 	}
 	sum := sha1.Sum(b)
 	return hex.EncodeToString(sum[:])
+}
+
+// maxMillis is the longest duration Envoy takes (protobuf's Duration
+// bound, 10,000 years), in milliseconds.
+const maxMillis = 315_576_000_000_000
+
+// millisProblem says what is wrong with a millisecond field's value, or
+// "" when Envoy takes it.
+func millisProblem(field string, v, min int) string {
+	switch {
+	case v < min:
+		return fmt.Sprintf("%s %d is less than %d", field, v, min)
+	case v > maxMillis:
+		return fmt.Sprintf("%s %d is more than Envoy takes (%d)", field, v, maxMillis)
+	}
+	return ""
 }
 
 func isTrue(b *bool) bool { return b != nil && *b }

@@ -68,6 +68,10 @@ func buildRateLimit(list []*v3alpha1.RateLimitService, cs *clusterSet, s Setting
 		// Emissary reads another name for this and so never sets it.
 		ResourceExhausted: spec.GRPC != nil && spec.GRPC.UseResourceExhaustedCode != nil && *spec.GRPC.UseResourceExhaustedCode,
 	}
+	if problem := millisProblem("timeout_ms", out.TimeoutMs, 0); problem != "" {
+		d.Error(key, "RateLimitService: %s: no rate limiting", problem)
+		return nil
+	}
 	m := &Mapping{
 		Key: key, Name: r.Name, Namespace: r.Namespace, Service: spec.Service, Resolver: firstNonEmpty(s.Resolver, "kubernetes-service"),
 		TLS: spec.TLS, GRPC: true, ConnectTimeoutMs: 3000, StatsName: spec.StatsName,

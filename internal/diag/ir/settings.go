@@ -367,10 +367,24 @@ func settingsFrom(m *v3alpha1.Module, d *Diagnostics) Settings {
 	set(&s.UseProxyProto, c.UseProxyProto)
 	set(&s.XForwardedProtoRedirect, c.XForwardedProtoRedirect)
 	set(&s.RegexMaxSize, c.RegexMaxSize)
-	set(&s.ClusterRequestTimeoutMs, c.ClusterRequestTimeoutMs)
-	set(&s.ClusterIdleTimeoutMs, c.ClusterIdleTimeoutMs)
-	set(&s.ClusterMaxConnectionLifetimeMs, c.ClusterMaxConnectionLifetimeMs)
-	set(&s.ListenerIdleTimeoutMs, c.ListenerIdleTimeoutMs)
+	for _, f := range []struct {
+		name     string
+		dst, src *int
+	}{
+		{"cluster_request_timeout_ms", &s.ClusterRequestTimeoutMs, c.ClusterRequestTimeoutMs},
+		{"cluster_idle_timeout_ms", &s.ClusterIdleTimeoutMs, c.ClusterIdleTimeoutMs},
+		{"cluster_max_connection_lifetime_ms", &s.ClusterMaxConnectionLifetimeMs, c.ClusterMaxConnectionLifetimeMs},
+		{"listener_idle_timeout_ms", &s.ListenerIdleTimeoutMs, c.ListenerIdleTimeoutMs},
+	} {
+		if f.src == nil {
+			continue
+		}
+		if problem := millisProblem(f.name, *f.src, 0); problem != "" {
+			d.Error(key, "%s: ignored", problem)
+			continue
+		}
+		*f.dst = *f.src
+	}
 	if b := c.BufferLimitBytes; b != nil {
 		if *b < 0 || *b > math.MaxUint32 {
 			d.Error(key, "buffer_limit_bytes %d is out of range: ignored", *b)
@@ -399,6 +413,11 @@ func settingsFrom(m *v3alpha1.Module, d *Diagnostics) Settings {
 		for i, svc := range g.Services {
 			if svc.Name == "" {
 				d.Error(key, "grpc_stats.services[%d]: a service needs a name: grpc_stats ignored", i)
+				s.GRPCStats = nil
+				break
+			}
+			if len(svc.MethodNames) == 0 {
+				d.Error(key, "grpc_stats.services[%d] (%s): method_names needs at least one method: grpc_stats ignored", i, svc.Name)
 				s.GRPCStats = nil
 				break
 			}
