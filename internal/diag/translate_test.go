@@ -652,3 +652,26 @@ func TestWhatEnvoyWouldRefuseIsLeftOutWhereItComesFrom(t *testing.T) {
 		}
 	}
 }
+
+// Numbers that do not fit the unsigned 32-bit fields Envoy keeps them in
+// (testdata/out-of-range) are reported, never wrapped around.
+func TestOutOfRangeNumbersAreReportedNotWrapped(t *testing.T) {
+	out := translateDir(t, "out-of-range")
+	for key, wants := range map[string][]string{
+		"Mapping/cb.default":        {"Invalid circuit_breakers", "num_retries must be from 0 to 4294967295", "keepalive: probes -1 is out of range"},
+		"AuthService/auth.default":  {"include_body.max_bytes -1 is out of range"},
+		"Module/ambassador.default": {"gzip: min_content_length -5 is out of range", "regex_max_size -1 is out of range"},
+	} {
+		errs := fmt.Sprint(out.IR.Diagnostics.Errors[key])
+		for _, want := range wants {
+			if !strings.Contains(errs, want) {
+				t.Errorf("%s: errors %s lack %q", key, errs, want)
+			}
+		}
+	}
+	for _, wrapped := range []string{"4294967295", "4294967291", `"max_connections":0`} {
+		if strings.Contains(string(out.EnvoyJSON()), wrapped) {
+			t.Errorf("envoy.json holds %s, a number wrapped around", wrapped)
+		}
+	}
+}

@@ -90,6 +90,8 @@ func buildAuth(list []*v3alpha1.AuthService, cs *clusterSet, s Settings, d *Diag
 	case spec.IncludeBody != nil && spec.AllowRequestBody != nil:
 		d.Error(key, "AuthService: allow_request_body and include_body are both set: using include_body")
 		fallthrough
+	case spec.IncludeBody != nil && outOfUint32(spec.IncludeBody.MaxBytes):
+		fail("AuthService: include_body.max_bytes %d is out of range", spec.IncludeBody.MaxBytes)
 	case spec.IncludeBody != nil:
 		out.IncludeBody = &struct {
 			MaxBytes     int  `json:"max_bytes"`

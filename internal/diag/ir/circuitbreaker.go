@@ -46,7 +46,7 @@ func circuitBreakers(list []v3alpha1.CircuitBreaker, key string, d *Diagnostics)
 			abbrev string
 		}{{cb.MaxConnections, "c"}, {cb.MaxPendingRequests, "p"}, {cb.MaxRequests, "r"}, {cb.MaxRetries, "t"}} {
 			if f.v != nil {
-				if *f.v < 0 {
+				if outOfUint32(*f.v) {
 					raw, _ := json.Marshal(list)
 					d.Error(key, "Invalid circuit_breakers specified: %s, invalidating mapping", raw)
 					return nil, false

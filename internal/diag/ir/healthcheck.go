@@ -59,8 +59,8 @@ func healthChecks(in []v3alpha1.HealthCheck, key string, d *Diagnostics) []Healt
 		case h.TimeoutMs <= 0 || h.IntervalMs <= 0:
 			bad("timeout and interval must be longer than a millisecond")
 			continue
-		case h.HealthyThreshold < 0 || h.UnhealthyThreshold < 0:
-			bad("thresholds cannot be negative")
+		case outOfUint32(h.HealthyThreshold) || outOfUint32(h.UnhealthyThreshold):
+			bad("thresholds must be from 0 to 4294967295")
 			continue
 		case (loc.HTTP == nil) == (loc.GRPC == nil):
 			bad("health_check needs exactly one of http and grpc")

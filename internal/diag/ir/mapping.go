@@ -5,6 +5,7 @@ import (
 	"crypto/sha1"
 	"encoding/hex"
 	"fmt"
+	"math"
 	"regexp/syntax"
 	"slices"
 	"strconv"
@@ -179,7 +180,7 @@ func newMapping(m *v3alpha1.Mapping, s Settings, opts Options, d *Diagnostics) *
 		KeepAlive:             s.KeepAlive,
 	}
 	if spec.KeepAlive != nil {
-		out.KeepAlive = keepAliveFrom(spec.KeepAlive)
+		out.KeepAlive = keepAliveFrom(spec.KeepAlive, key, d)
 	}
 	if spec.Precedence != nil {
 		out.Precedence = *spec.Precedence
@@ -575,6 +576,10 @@ func millisProblem(field string, v, min int) string {
 	}
 	return ""
 }
+
+// outOfUint32 says whether v does not fit the unsigned 32-bit field
+// Envoy keeps it in (it would wrap around: -1 would mean 4294967295).
+func outOfUint32(v int) bool { return v < 0 || v > math.MaxUint32 }
 
 func isTrue(b *bool) bool { return b != nil && *b }
 

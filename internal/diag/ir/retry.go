@@ -2,6 +2,7 @@ package ir
 
 import (
 	"encoding/json"
+	"math"
 	"slices"
 	"time"
 
@@ -33,8 +34,8 @@ func retryPolicy(p *v3alpha1.RetryPolicy, key string, d *Diagnostics) *RetryPoli
 	}
 	out := &RetryPolicy{RetryOn: string(p.RetryOn)}
 	if p.NumRetries != nil {
-		if *p.NumRetries < 0 {
-			d.Error(key, "Invalid retry policy specified: %s (num_retries must not be negative)", raw())
+		if outOfUint32(*p.NumRetries) {
+			d.Error(key, "Invalid retry policy specified: %s (num_retries must be from 0 to %d)", raw(), uint32(math.MaxUint32))
 			return nil
 		}
 		n := *p.NumRetries

@@ -216,8 +216,12 @@ type KeepAlive struct {
 	Interval *int `json:"interval,omitempty"`
 }
 
-func keepAliveFrom(k *v3alpha1.KeepAlive) *KeepAlive {
+func keepAliveFrom(k *v3alpha1.KeepAlive, key string, d *Diagnostics) *KeepAlive {
 	if k == nil {
+		return nil
+	}
+	if field, v := firstOutOfUint32(map[string]*int{"probes": k.Probes, "idle_time": (*int)(k.IdleTime), "interval": (*int)(k.Interval)}); field != "" {
+		d.Error(key, "keepalive: %s %d is out of range: keepalive ignored", field, v)
 		return nil
 	}
 	out := &KeepAlive{Probes: k.Probes}
@@ -366,7 +370,11 @@ func settingsFrom(m *v3alpha1.Module, d *Diagnostics) Settings {
 	set(&s.EnableHTTP10, c.EnableHTTP10)
 	set(&s.UseProxyProto, c.UseProxyProto)
 	set(&s.XForwardedProtoRedirect, c.XForwardedProtoRedirect)
-	set(&s.RegexMaxSize, c.RegexMaxSize)
+	if r := c.RegexMaxSize; r != nil && (*r < 1 || outOfUint32(*r)) {
+		d.Error(key, "regex_max_size %d is out of range: ignored", *r)
+	} else {
+		set(&s.RegexMaxSize, c.RegexMaxSize)
+	}
 	for _, f := range []struct {
 		name     string
 		dst, src *int
@@ -398,7 +406,7 @@ func settingsFrom(m *v3alpha1.Module, d *Diagnostics) Settings {
 	set(&s.UseAmbassadorNamespace, c.UseAmbassadorNamespace)
 	set(&s.DefaultLabelDomain, c.DefaultLabelDomain)
 	set(&s.AddLinkerdHeaders, c.AddLinkerdHeaders)
-	s.KeepAlive = keepAliveFrom(c.KeepAlive)
+	s.KeepAlive = keepAliveFrom(c.KeepAlive, key, d)
 	s.RetryPolicy = moduleRetryPolicy(c.RetryPolicy, key, d)
 	s.CircuitBreakers = moduleCircuitBreakers(c.CircuitBreakers, key, d)
 	s.LoadBalancer = moduleLoadBalancer(c.LoadBalancer, key, d)
@@ -429,6 +437,8 @@ func settingsFrom(m *v3alpha1.Module, d *Diagnostics) Settings {
 			d.Error(key, "gzip: compression_level %q is not one of %v: gzip not enabled", g.CompressionLevel, gzipLevels)
 		} else if g.CompressionStrategy != "" && !slices.Contains(gzipStrategies, g.CompressionStrategy) {
 			d.Error(key, "gzip: compression_strategy %q is not one of %v: gzip not enabled", g.CompressionStrategy, gzipStrategies)
+		} else if field, v := firstOutOfUint32(map[string]*int{"memory_level": g.MemoryLevel, "window_bits": g.WindowBits, "min_content_length": g.MinContentLength}); field != "" {
+			d.Error(key, "gzip: %s %d is out of range: gzip not enabled", field, v)
 		} else {
 			s.Gzip = g
 		}
@@ -499,6 +509,17 @@ func applyProbe(p *Probe, c *probeConfig) {
 	if p.Service == "" {
 		p.Service = def.Service
 	}
+}
+
+// firstOutOfUint32 is the first field, by name, whose value does not fit
+// an unsigned 32-bit number, with the value ("" when all fit).
+func firstOutOfUint32(fields map[string]*int) (string, int) {
+	for _, name := range sortedKeys(fields) {
+		if v := fields[name]; v != nil && outOfUint32(*v) {
+			return name, *v
+		}
+	}
+	return "", 0
 }
 
 func set[T any](dst *T, v *T) {
