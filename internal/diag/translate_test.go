@@ -660,7 +660,8 @@ func TestOutOfRangeNumbersAreReportedNotWrapped(t *testing.T) {
 	for key, wants := range map[string][]string{
 		"Mapping/cb.default":        {"Invalid circuit_breakers", "num_retries must be from 0 to 4294967295", "keepalive: probes -1 is out of range"},
 		"AuthService/auth.default":  {"include_body.max_bytes -1 is out of range"},
-		"Module/ambassador.default": {"gzip: min_content_length -5 is out of range", "regex_max_size -1 is out of range"},
+		"Module/ambassador.default": {"gzip: min_content_length -5 is out of range", "regex_max_size -1 is out of range", "buffer: max_request_bytes 4294967296 is out of range"},
+		"LogService/als.default":    {"flush_interval_byte_size from 0 to 4294967295"},
 	} {
 		errs := fmt.Sprint(out.IR.Diagnostics.Errors[key])
 		for _, want := range wants {

@@ -198,8 +198,8 @@ func buildLogService(list []*v3alpha1.LogService, cs *clusterSet, s Settings, d 
 		return fail("LogService: protocol_version %s is unsupported, protocol_version must be \"v3\"", firstNonEmpty(string(spec.ProtocolVersion), "v2"))
 	case out.Driver == "tcp" && len(headers) > 0:
 		return fail("additional_log_headers are not supported in tcp mode")
-	case out.FlushIntervalSec < 1 || out.BufferBytes < 0:
-		return fail("flush_interval_time must be at least 1 second and flush_interval_byte_size not negative")
+	case out.FlushIntervalSec < 1 || out.FlushIntervalSec > maxMillis/1000 || outOfUint32(out.BufferBytes):
+		return fail("flush_interval_time must be at least 1 second (and at most %d) and flush_interval_byte_size from 0 to 4294967295", maxMillis/1000)
 	}
 	on := func(b *bool) bool { return b == nil || *b }
 	for i, h := range headers {

@@ -481,6 +481,8 @@ func settingsFrom(m *v3alpha1.Module, d *Diagnostics) Settings {
 		switch {
 		case b.MaxRequestBytes == nil || *b.MaxRequestBytes <= 0:
 			d.Error(key, "buffer: missing required field: max_request_bytes")
+		case outOfUint32(*b.MaxRequestBytes):
+			d.Error(key, "buffer: max_request_bytes %d is out of range: buffer not enabled", *b.MaxRequestBytes)
 		default:
 			s.BufferMaxRequestBytes = *b.MaxRequestBytes
 		}
