@@ -386,11 +386,13 @@ func (t *translator) httpFilters() []*hcmv3.HttpFilter {
 	add("envoy.filters.http.cors", &corsv3.Cors{})
 	if a := t.ir.Auth; a != nil {
 		config, failClosed := extAuthz(a), a.Misconfigured
-		if err := refused(config); err != nil && !failClosed {
-			// As a misconfigured AuthService does: nothing goes through
-			// unauthorized.
-			t.leaveOut(a.Key, "Envoy would refuse the ext_authz filter this AuthService makes, so every request is refused until it is fixed: %v", err)
-			failClosed = true
+		if !failClosed {
+			if err := refused(config); err != nil {
+				// As a misconfigured AuthService does: nothing goes
+				// through unauthorized.
+				t.leaveOut(a.Key, "Envoy would refuse the ext_authz filter this AuthService makes, so every request is refused until it is fixed: %v", err)
+				failClosed = true
+			}
 		}
 		if failClosed {
 			addFrom(a.Key, "envoy.filters.http.lua", &luav3.Lua{DefaultSourceCode: &corev3.DataSource{Specifier: &corev3.DataSource_InlineString{InlineString: authFailClosed(a.Key)}}})
