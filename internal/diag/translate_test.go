@@ -618,6 +618,8 @@ func TestWhatEnvoyWouldRefuseIsLeftOutWhereItComesFrom(t *testing.T) {
 		"Mapping/forever.default":            "timeout_ms 9223372036854775807 is more than Envoy takes",
 		"Module/ambassador.default":          "envoy.filters.http.gzip filter these settings make, so it is left out",
 		"LogService/als.default":             "no access logs are sent",
+		"TLSContext/origin.default":          "this context cannot originate TLS",
+		"Mapping/long-sni.default":           "Originate-TLS context origin is not defined",
 	} {
 		if errs := fmt.Sprint(out.IR.Diagnostics.Errors[key]); !strings.Contains(errs, want) {
 			t.Errorf("%s: errors %s lack %q", key, errs, want)

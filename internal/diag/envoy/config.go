@@ -44,6 +44,8 @@ type Config struct {
 	unpacked []*anypb.Any
 	// checked are routes already validated while they were built.
 	checked []*routev3.Route
+	// clustersChecked says every cluster was validated as it was built.
+	clustersChecked bool
 
 	// Dropped are the Mappings whose routes Envoy would refuse: they are
 	// left out, and the rest of the configuration stands.

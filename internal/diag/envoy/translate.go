@@ -99,25 +99,25 @@ func Build(x *ir.IR, opts Options) (*Config, error) {
 	t := &translator{ir: x, opts: opts, decoded: map[*anypb.Any]proto.Message{}}
 	c := &Config{Bootstrap: bootstrap(x.Identity.NodeName, opts.Statsd), decoded: t.decoded}
 	defer func() { c.unpacked = t.unpacked }()
-	c.checked, c.Dropped = t.buildAllRoutes()
-	// Clusters are built on the other cores while the listeners are
-	// assembled (a cluster reads only the IR).
-	c.Clusters = make([]*clusterv3.Cluster, len(x.Clusters))
+	// Clusters are built and checked on the cores the routes leave idle
+	// (a cluster reads only the IR). A refused cluster that is kept is
+	// for Validate to refuse: then it checks every cluster again.
+	var keptRefused bool
 	clustersBuilt := make(chan struct{})
 	go func() {
 		defer close(clustersBuilt)
-		parallel.Each(len(x.Clusters), func(i int) error {
-			c.Clusters[i] = t.cluster(x.Clusters[i])
-			return nil
-		})
+		c.Clusters, keptRefused = t.buildCheckedClusters()
 	}()
+	c.checked, c.Dropped = t.buildAllRoutes()
+	<-clustersBuilt
+	c.clustersChecked = !keptRefused
+	c.Dropped = append(c.Dropped, t.dropGroupsOfRefusedClusters()...)
 	for _, l := range x.Listeners {
 		if el := t.listener(l); el != nil {
 			c.Listeners = append(c.Listeners, el)
 		}
 	}
 	c.Listeners = append(c.Listeners, t.readyListener())
-	<-clustersBuilt
 	if t.err != nil {
 		return nil, t.err
 	}
@@ -161,6 +161,11 @@ type translator struct {
 	problems    []Problem
 	tracingOnce sync.Once
 	tracingConf *hcmv3.HttpConnectionManager_Tracing
+	// refusedClusters are the clusters left out, by name, with why
+	// (see buildCheckedClusters); refusedGroups are the groups (by
+	// index) left out, for a refused route or cluster.
+	refusedClusters map[string]error
+	refusedGroups   []bool
 }
 
 // refused is why Envoy would refuse m, the Anys in it included, or nil.
@@ -687,6 +692,7 @@ func (t *translator) buildAllRoutes() (checked []*routev3.Route, dropped []Probl
 	}
 	groups := t.ir.Groups
 	t.shown = make([][][]*routev3.Route, len(groups))
+	t.refusedGroups = make([]bool, len(groups))
 	var (
 		wg   sync.WaitGroup
 		next atomic.Int64
@@ -715,6 +721,7 @@ func (t *translator) buildAllRoutes() (checked []*routev3.Route, dropped []Probl
 					// of it, so that canary shares stay right), and each
 					// of its Mappings is told why.
 					if err := firstInvalid(routes); err != nil {
+						t.refusedGroups[i] = true
 						g := groups[i]
 						for _, m := range append(slices.Clone(g.Mappings), g.Redirect, g.Shadow) {
 							if m != nil {
@@ -749,6 +756,96 @@ func (t *translator) buildAllRoutes() (checked []*routev3.Route, dropped []Probl
 	wg.Wait()
 	slices.SortFunc(dropped, func(a, b Problem) int { return strings.Compare(a.Key, b.Key) })
 	return checked, dropped
+}
+
+// buildCheckedClusters builds the clusters on every core and checks each
+// as Validate would. A cluster Envoy would refuse (a setting of its
+// Mappings' that the CRD takes and Envoy does not) would sink the whole
+// configuration: when only Mappings send to it, it is left out instead,
+// with the route groups that send to it (see buildAllRoutes). One that
+// a service (auth, rate limits, logs, tracing) or a TCPMapping uses is
+// kept, for Validate to refuse: those settings are checked in the IR.
+func (t *translator) buildCheckedClusters() (out []*clusterv3.Cluster, keptRefused bool) {
+	clusters := t.ir.Clusters
+	built := make([]*clusterv3.Cluster, len(clusters))
+	refusals := make([]error, len(clusters))
+	const chunk = 256
+	parallel.Each((len(clusters)+chunk-1)/chunk, func(n int) error {
+		// Routes are packing Anys meanwhile: the checker decodes the
+		// clusters' own instead of reading the record. Each chunk has its
+		// own checker.
+		check := &checker{decoded: map[*anypb.Any]proto.Message{}, routes: map[*routev3.Route]routeState{}, seenAnys: map[*anypb.Any]bool{}}
+		for i := n * chunk; i < min((n+1)*chunk, len(clusters)); i++ {
+			cl := t.cluster(clusters[i])
+			built[i] = cl
+			// Only a cluster's transport socket and HTTP/1 options hold
+			// Anys (TestBuiltClustersHoldAnysOnlyWhereWalked).
+			refusals[i] = check.walking("cluster "+cl.GetName(), cl, nil, cl.GetTransportSocket(), cl.GetHttpProtocolOptions())
+		}
+		return nil
+	})
+	out = built[:0]
+	for i, cl := range built {
+		switch err := refusals[i]; {
+		case err != nil && onlyMappingsUse(clusters[i]):
+			if t.refusedClusters == nil {
+				t.refusedClusters = map[string]error{}
+			}
+			t.refusedClusters[clusters[i].EnvoyName] = err
+			continue
+		case err != nil:
+			keptRefused = true
+		}
+		out = append(out, cl)
+	}
+	return out, keptRefused
+}
+
+func onlyMappingsUse(c *ir.Cluster) bool {
+	for _, user := range c.Users {
+		if !strings.HasPrefix(user, "Mapping/") {
+			return false
+		}
+	}
+	return len(c.Users) > 0
+}
+
+// dropGroupsOfRefusedClusters leaves out the route groups that send to a
+// refused cluster, all of each (so that canary shares stay right), and
+// tells each of their Mappings why.
+func (t *translator) dropGroupsOfRefusedClusters() []Problem {
+	if len(t.refusedClusters) == 0 {
+		return nil
+	}
+	var out []Problem
+	for i, g := range t.ir.Groups {
+		name, err := t.refusedCluster(g)
+		if err == nil || t.refusedGroups[i] {
+			continue
+		}
+		t.refusedGroups[i] = true
+		t.shown[i] = make([][]*routev3.Route, len(t.kinds))
+		for _, m := range append(slices.Clone(g.Mappings), g.Redirect, g.Shadow) {
+			if m != nil {
+				out = append(out, Problem{Key: m.Key, Message: fmt.Sprintf("Envoy would refuse cluster %s, which this Mapping's route group sends to, so the group is not used: %v", name, err)})
+			}
+		}
+	}
+	return out
+}
+
+// refusedCluster is the refusal of a cluster one of g's Mappings sends
+// to, or nil.
+func (t *translator) refusedCluster(g *ir.Group) (string, error) {
+	for _, m := range append(slices.Clone(g.Mappings), g.Shadow) {
+		if m == nil {
+			continue
+		}
+		if err, refused := t.refusedClusters[m.Cluster]; refused {
+			return m.Cluster, err
+		}
+	}
+	return "", nil
 }
 
 // firstInvalid validates routes as Validate would, Anys aside.

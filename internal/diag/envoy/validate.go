@@ -58,7 +58,11 @@ func Validate(c *Config) error {
 		// The translator puts a cluster's Anys only in its transport
 		// socket and HTTP/1 options (TestBuiltClustersHoldAnysOnlyWhereWalked):
 		// only those are walked, not every endpoint of every cluster.
-		add(check.walking(name, cl, nil, cl.GetTransportSocket(), cl.GetHttpProtocolOptions()))
+		// Clusters the translator checked as it built them are not
+		// checked again.
+		if !c.clustersChecked {
+			add(check.walking(name, cl, nil, cl.GetTransportSocket(), cl.GetHttpProtocolOptions()))
+		}
 	}
 	for _, cl := range c.Bootstrap.GetStaticResources().GetClusters() {
 		clusters[cl.GetName()] = true

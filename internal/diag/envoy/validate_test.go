@@ -459,3 +459,78 @@ func TestBuiltClustersHoldAnysOnlyWhereWalked(t *testing.T) {
 		t.Errorf("Anys found where Validate walks: %v; without both kinds the test proves little", walked)
 	}
 }
+
+// A cluster Envoy would refuse, made from settings the IR let through,
+// is left out with the route groups that send to it, each Mapping told
+// why; the rest is generated. One a TCPMapping uses is kept, and the
+// configuration refused: a refused cluster never passes unnoticed.
+func TestARefusedClusterDropsOnlyTheGroupsSendingToIt(t *testing.T) {
+	in := `
+apiVersion: getambassador.io/v3alpha1
+kind: Listener
+metadata: {name: http, namespace: default}
+spec: {port: 8080, protocol: HTTP, securityModel: INSECURE, hostBinding: {namespace: {from: ALL}}}
+---
+apiVersion: getambassador.io/v3alpha1
+kind: Mapping
+metadata: {name: good, namespace: default}
+spec: {hostname: "*", prefix: /good/, service: good}
+---
+apiVersion: getambassador.io/v3alpha1
+kind: Mapping
+metadata: {name: refused, namespace: default}
+spec: {hostname: "*", prefix: /refused/, service: refused}
+---
+apiVersion: getambassador.io/v3alpha1
+kind: Mapping
+metadata: {name: refused-canary, namespace: default}
+spec: {hostname: "*", prefix: /refused/, service: canary, weight: 10}
+---
+apiVersion: getambassador.io/v3alpha1
+kind: TCPMapping
+metadata: {name: tcp, namespace: default}
+spec: {port: 9000, service: "tcp-up:443"}
+`
+	build := func(broken string) (*Config, error) {
+		x := ir.Build(snapshot.FromYAML("in.yaml", []byte(in), "default"), ir.Options{})
+		for _, c := range x.Clusters {
+			if c.EnvoyName == broken {
+				c.ConnectTimeoutMs = 0 // what the IR now refuses, as a cluster setting it missed would be
+			}
+		}
+		return Translate(x, Options{})
+	}
+	c, err := build("cluster_refused_default")
+	if err != nil {
+		t.Fatalf("a cluster only Mappings use sank the whole configuration: %v", err)
+	}
+	for _, cl := range c.Clusters {
+		if cl.GetName() == "cluster_refused_default" {
+			t.Error("the refused cluster is still configured")
+		}
+	}
+	var problems []string
+	for _, p := range c.Dropped {
+		problems = append(problems, p.Key+": "+p.Message)
+	}
+	got := strings.Join(problems, "\n")
+	for _, key := range []string{"Mapping/refused.default", "Mapping/refused-canary.default"} {
+		if !strings.Contains(got, key+": Envoy would refuse cluster cluster_refused_default") {
+			t.Errorf("problems %s: want one for %s (its whole canary group is left out)", got, key)
+		}
+	}
+	if strings.Contains(got, "Mapping/good.default") {
+		t.Errorf("the good Mapping is reported: %s", got)
+	}
+	json, err := c.EnvoyJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(json), `"prefix":"/good/"`) || strings.Contains(string(json), `"prefix":"/refused/"`) {
+		t.Error("want /good/ routed and /refused/ left out")
+	}
+
+	if _, err := build("cluster_tcp_up_443_default"); err == nil || !strings.Contains(err.Error(), "ConnectTimeout") {
+		t.Errorf("a refused cluster a TCPMapping uses: err %v, want the configuration refused", err)
+	}
+}

@@ -76,6 +76,12 @@ func Build(snap *snapshot.Snapshot, opts Options) *IR {
 	// Clusters.
 	cs := &clusterSet{byName: map[string]*Cluster{}, tls: map[string]*TLSContext{}, res: resolvers(r)}
 	for _, tc := range r.tlsContexts {
+		if sni := tc.Spec.SNI; len(sni) > 255 || strings.ContainsAny(sni, "\x00\r\n") {
+			// Envoy's limits for an upstream server name: the context
+			// cannot originate TLS, and its users say so.
+			d.Error(Key("TLSContext", tc.Name, tc.Namespace), "sni is not a server name Envoy takes (%d bytes; at most 255, with no NUL, CR or LF): this context cannot originate TLS", len(sni))
+			continue
+		}
 		ctx := &TLSContext{Name: tc.Name, Namespace: tc.Namespace, SNI: tc.Spec.SNI}
 		if tc.Spec.Secret != "" {
 			ctx.Secret = secrets.contextSecret(tc.Spec.Secret, tc.Namespace, tc.Spec.SecretNamespacing)
