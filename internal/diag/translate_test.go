@@ -664,6 +664,7 @@ func TestOutOfRangeNumbersAreReportedNotWrapped(t *testing.T) {
 		"AuthService/auth.default":  {"include_body.max_bytes -1 is out of range"},
 		"Module/ambassador.default": {"gzip: min_content_length -5 is out of range", "regex_max_size -1 is out of range", "buffer: max_request_bytes 4294967296 is out of range"},
 		"LogService/als.default":    {"flush_interval_byte_size from 0 to 4294967295"},
+		"Mapping/urgent.default":    {`priority "URGENT" is not default or high: ignored`},
 	} {
 		errs := fmt.Sprint(out.IR.Diagnostics.Errors[key])
 		for _, want := range wants {

@@ -266,6 +266,10 @@ func newMapping(m *v3alpha1.Mapping, s Settings, opts Options, d *Diagnostics) *
 			}
 		}
 	}
+	if p := strings.ToLower(out.Priority); p != "" && p != "default" && p != "high" {
+		d.Error(key, "priority %q is not default or high: ignored", out.Priority)
+		out.Priority = ""
+	}
 	if spec.OutlierDetection != "" {
 		fail("outlier_detection is not supported")
 	}
