@@ -47,25 +47,26 @@ func (t *translator) errorResponsePerRoute(m *ir.Mapping) *anypb.Any {
 	case m.BypassErrorResponses:
 		return nil
 	case len(m.ErrorResponses) > 0:
-		config := customResponse(m.ErrorResponses)
-		if err := refused(config); err != nil {
-			t.leaveOut(m.Key, "Envoy would refuse these error_response_overrides, so they are left out: %v", err)
-			return nil
-		}
-		return t.any(config)
+		return t.checkedErrorResponses(m.Key, m.ErrorResponses)
 	case len(t.ir.Settings.ErrorResponses) > 0:
 		// The same for every route: packed once.
 		t.moduleErrorResponsesOnce.Do(func() {
-			config := customResponse(t.ir.Settings.ErrorResponses)
-			if err := refused(config); err != nil {
-				t.leaveOut(t.ir.Settings.Source, "Envoy would refuse these error_response_overrides, so they are left out: %v", err)
-				return
-			}
-			t.moduleErrorResponses = t.any(config)
+			t.moduleErrorResponses = t.checkedErrorResponses(t.ir.Settings.Source, t.ir.Settings.ErrorResponses)
 		})
 		return t.moduleErrorResponses
 	}
 	return nil
+}
+
+// checkedErrorResponses packs the rules of resource key, or leaves them
+// out (nil) with an error on it when Envoy would refuse them.
+func (t *translator) checkedErrorResponses(key string, rules []ir.ErrorResponse) *anypb.Any {
+	config := customResponse(rules)
+	if err := refused(config); err != nil {
+		t.leaveOut(key, "Envoy would refuse these error_response_overrides, so they are left out: %v", err)
+		return nil
+	}
+	return t.any(config)
 }
 
 // customResponse matches the response status and answers each rule's

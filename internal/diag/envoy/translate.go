@@ -108,10 +108,10 @@ func Build(x *ir.IR, opts Options) (*Config, error) {
 		defer close(clustersBuilt)
 		c.Clusters, keptRefused = t.buildCheckedClusters()
 	}()
-	c.checked, c.Dropped = t.buildAllRoutes()
+	c.checked = t.buildAllRoutes()
 	<-clustersBuilt
 	c.clustersChecked = !keptRefused
-	c.Dropped = append(c.Dropped, t.dropGroupsOfRefusedClusters()...)
+	t.dropGroupsOfRefusedClusters()
 	for _, l := range x.Listeners {
 		if el := t.listener(l); el != nil {
 			c.Listeners = append(c.Listeners, el)
@@ -121,12 +121,12 @@ func Build(x *ir.IR, opts Options) (*Config, error) {
 	if t.err != nil {
 		return nil, t.err
 	}
-	if len(t.problems) > 0 {
-		c.Dropped = append(c.Dropped, t.problems...)
-		slices.SortFunc(c.Dropped, func(a, b Problem) int {
-			return cmp.Or(strings.Compare(a.Key, b.Key), strings.Compare(a.Message, b.Message))
-		})
-	}
+	// Problems are recorded on every core: sorted, they come out the same
+	// every time.
+	c.Dropped = t.problems
+	slices.SortFunc(c.Dropped, func(a, b Problem) int {
+		return cmp.Or(strings.Compare(a.Key, b.Key), strings.Compare(a.Message, b.Message))
+	})
 	return c, nil
 }
 
@@ -174,8 +174,13 @@ type translator struct {
 // out of range): such a part is checked as it is built and left out,
 // instead of sinking the whole configuration when it is validated.
 func refused(m proto.Message) error {
-	c := &checker{decoded: map[*anypb.Any]proto.Message{}, routes: map[*routev3.Route]routeState{}, seenAnys: map[*anypb.Any]bool{}}
-	return c.message(string(m.ProtoReflect().Descriptor().Name()), m, nil)
+	return newChecker().message(string(m.ProtoReflect().Descriptor().Name()), m, nil)
+}
+
+// newChecker checks parts on their own: it decodes their Anys itself,
+// needing no record of what they were packed from.
+func newChecker() *checker {
+	return &checker{decoded: map[*anypb.Any]proto.Message{}, routes: map[*routev3.Route]routeState{}, seenAnys: map[*anypb.Any]bool{}}
 }
 
 // leaveOut records that a part built from the resource key is left out.
@@ -183,6 +188,18 @@ func (t *translator) leaveOut(key, format string, args ...any) {
 	t.problemsMu.Lock()
 	defer t.problemsMu.Unlock()
 	t.problems = append(t.problems, Problem{Key: key, Message: fmt.Sprintf(format, args...)})
+}
+
+// leaveOutGroup records that route group i is left out, all of it (so
+// that canary shares stay right), and tells each of its Mappings why.
+func (t *translator) leaveOutGroup(i int, format string, args ...any) {
+	t.refusedGroups[i] = true
+	g := t.ir.Groups[i]
+	for _, m := range append(slices.Clone(g.Mappings), g.Redirect, g.Shadow) {
+		if m != nil {
+			t.leaveOut(m.Key, format, args...)
+		}
+	}
 }
 
 // any packs a message; only a programming error can make it fail.
@@ -678,7 +695,7 @@ func withHeader(m *routev3.RouteMatch, h *routev3.HeaderMatcher) *routev3.RouteM
 // are most of the work, and independent of each other. Every virtual
 // host of a kind then shares the same route messages, which keeps memory
 // down and lets envoy.json marshal each only once.
-func (t *translator) buildAllRoutes() (checked []*routev3.Route, dropped []Problem) {
+func (t *translator) buildAllRoutes() (checked []*routev3.Route) {
 	t.kinds = map[vhostKind]int{}
 	var kinds []vhostKind
 	for _, l := range t.ir.Listeners {
@@ -702,10 +719,9 @@ func (t *translator) buildAllRoutes() (checked []*routev3.Route, dropped []Probl
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			var ok []*routev3.Route
-			var bad []Problem
 			defer func() {
 				mu.Lock()
-				checked, dropped = append(checked, ok...), append(dropped, bad...)
+				checked = append(checked, ok...)
 				mu.Unlock()
 			}()
 			for {
@@ -717,17 +733,9 @@ func (t *translator) buildAllRoutes() (checked []*routev3.Route, dropped []Probl
 					routes := t.buildGroupRoutes(groups[i])
 					t.shown[i] = make([][]*routev3.Route, len(kinds))
 					// A route Envoy would refuse would sink the whole
-					// configuration: its group is left out instead (all
-					// of it, so that canary shares stay right), and each
-					// of its Mappings is told why.
+					// configuration: its group is left out instead.
 					if err := firstInvalid(routes); err != nil {
-						t.refusedGroups[i] = true
-						g := groups[i]
-						for _, m := range append(slices.Clone(g.Mappings), g.Redirect, g.Shadow) {
-							if m != nil {
-								bad = append(bad, Problem{Key: m.Key, Message: fmt.Sprintf("Envoy would refuse this Mapping's route, so it is not used: %v", err)})
-							}
-						}
+						t.leaveOutGroup(i, "Envoy would refuse this Mapping's route, so it is not used: %v", err)
 						continue
 					}
 					ok = append(ok, routes...)
@@ -754,8 +762,7 @@ func (t *translator) buildAllRoutes() (checked []*routev3.Route, dropped []Probl
 		})
 	}
 	wg.Wait()
-	slices.SortFunc(dropped, func(a, b Problem) int { return strings.Compare(a.Key, b.Key) })
-	return checked, dropped
+	return checked
 }
 
 // buildCheckedClusters builds the clusters on every core and checks each
@@ -774,7 +781,7 @@ func (t *translator) buildCheckedClusters() (out []*clusterv3.Cluster, keptRefus
 		// Routes are packing Anys meanwhile: the checker decodes the
 		// clusters' own instead of reading the record. Each chunk has its
 		// own checker.
-		check := &checker{decoded: map[*anypb.Any]proto.Message{}, routes: map[*routev3.Route]routeState{}, seenAnys: map[*anypb.Any]bool{}}
+		check := newChecker()
 		for i := n * chunk; i < min((n+1)*chunk, len(clusters)); i++ {
 			cl := t.cluster(clusters[i])
 			built[i] = cl
@@ -811,27 +818,19 @@ func onlyMappingsUse(c *ir.Cluster) bool {
 }
 
 // dropGroupsOfRefusedClusters leaves out the route groups that send to a
-// refused cluster, all of each (so that canary shares stay right), and
-// tells each of their Mappings why.
-func (t *translator) dropGroupsOfRefusedClusters() []Problem {
+// refused cluster.
+func (t *translator) dropGroupsOfRefusedClusters() {
 	if len(t.refusedClusters) == 0 {
-		return nil
+		return
 	}
-	var out []Problem
 	for i, g := range t.ir.Groups {
 		name, err := t.refusedCluster(g)
 		if err == nil || t.refusedGroups[i] {
 			continue
 		}
-		t.refusedGroups[i] = true
 		t.shown[i] = make([][]*routev3.Route, len(t.kinds))
-		for _, m := range append(slices.Clone(g.Mappings), g.Redirect, g.Shadow) {
-			if m != nil {
-				out = append(out, Problem{Key: m.Key, Message: fmt.Sprintf("Envoy would refuse cluster %s, which this Mapping's route group sends to, so the group is not used: %v", name, err)})
-			}
-		}
+		t.leaveOutGroup(i, "Envoy would refuse cluster %s, which this Mapping's route group sends to, so the group is not used: %v", name, err)
 	}
-	return out
 }
 
 // refusedCluster is the refusal of a cluster one of g's Mappings sends
