@@ -46,7 +46,7 @@ func (t *translator) buildAccessLogs() []*accesslogv3.AccessLog {
 	if err := refused(file); err != nil {
 		// The Module's envoy_log_* settings: the default log instead.
 		t.leaveOut(t.ir.Settings.Source, "Envoy would refuse the access log these settings make, so the default one is written: %v", err)
-		file = fileAccessLog(ir.AccessLog{Path: "/dev/fd/1", Type: "text", Text: ir.DefaultAccessLogText, Default: true})
+		file = fileAccessLog(ir.DefaultAccessLog())
 	}
 	return append(out, &accesslogv3.AccessLog{
 		Name:       "envoy.access_loggers.file",

@@ -70,8 +70,14 @@ var accessLogOperators = func() map[string]bool {
 
 // accessLogFrom checks the Module's access log settings; one that
 // cannot be used is reported and Emissary's default takes its place.
+// DefaultAccessLog is Emissary's own access log: its text format, on
+// standard output.
+func DefaultAccessLog() AccessLog {
+	return AccessLog{Path: "/dev/fd/1", Type: "text", Text: DefaultAccessLogText, Default: true}
+}
+
 func accessLogFrom(logType *string, format json.RawMessage, path *string, key string, d *Diagnostics) AccessLog {
-	out := AccessLog{Path: "/dev/fd/1", Type: "text", Text: DefaultAccessLogText, Default: true}
+	out := DefaultAccessLog()
 	if path != nil && *path != "" {
 		out.Path = *path
 	}
