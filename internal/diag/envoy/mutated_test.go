@@ -4,11 +4,9 @@ import (
 	"bytes"
 	"math/rand"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	bootstrapv3 "github.com/envoyproxy/go-control-plane/envoy/config/bootstrap/v3"
 	"sigs.k8s.io/yaml"
 
 	"github.com/emissary-go/emissary/internal/diag/ir"
@@ -64,10 +62,7 @@ func TestMutatedInputsStillTranslate(t *testing.T) {
 	if testing.Short() {
 		rounds = 300
 	}
-	seeds, err := filepath.Glob(filepath.Join("..", "testdata", "*", "in.yaml"))
-	if err != nil || len(seeds) == 0 {
-		t.Fatalf("no inputs: %v", err)
-	}
+	seeds := goldenInputs(t)
 	rng := rand.New(rand.NewSource(1))
 	for round := range rounds {
 		raw, err := os.ReadFile(seeds[rng.Intn(len(seeds))])
@@ -92,14 +87,7 @@ func TestMutatedInputsStillTranslate(t *testing.T) {
 		if err != nil {
 			t.Fatalf("round %d: the input made the whole configuration invalid: %v\n%s", round, err, in)
 		}
-		got, err := c.EnvoyJSON()
-		if err != nil {
-			t.Fatalf("round %d: %v", round, err)
-		}
-		if err := c.Pack(); err != nil {
-			t.Fatalf("round %d: %v", round, err)
-		}
-		want, err := marshal(&bootstrapv3.Bootstrap{StaticResources: &bootstrapv3.Bootstrap_StaticResources{Listeners: c.Listeners, Clusters: c.Clusters}}, false)
+		got, want, err := assembledAndWhole(c)
 		if err != nil {
 			t.Fatalf("round %d: %v", round, err)
 		}

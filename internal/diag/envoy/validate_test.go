@@ -261,11 +261,7 @@ func TestEnvoyJSONEqualsWholeMarshal(t *testing.T) {
 // The same for a configuration the translator made (its routes are cut
 // out of the connection managers and shared between virtual hosts).
 func TestTranslatedEnvoyJSONEqualsWholeMarshal(t *testing.T) {
-	inputs, err := filepath.Glob(filepath.Join("..", "testdata", "*", "in.yaml"))
-	if err != nil || len(inputs) == 0 {
-		t.Fatalf("no inputs: %v", err)
-	}
-	for _, in := range inputs {
+	for _, in := range goldenInputs(t) {
 		t.Run(filepath.Base(filepath.Dir(in)), func(t *testing.T) {
 			snap, err := snapshot.FromFiles([]string{in}, "default")
 			if err != nil {
@@ -275,16 +271,7 @@ func TestTranslatedEnvoyJSONEqualsWholeMarshal(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := c.EnvoyJSON()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := c.Pack(); err != nil {
-				t.Fatal(err)
-			}
-			want, err := marshal(&bootstrapv3.Bootstrap{StaticResources: &bootstrapv3.Bootstrap_StaticResources{
-				Listeners: c.Listeners, Clusters: c.Clusters,
-			}}, false)
+			got, want, err := assembledAndWhole(c)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -307,12 +294,8 @@ func TestDropCommaSpaces(t *testing.T) {
 // translator built and checked; this holds every golden route to that:
 // any Any anywhere else in a route would fail here.
 func TestPrecheckedRoutesHoldAnysOnlyPerFilter(t *testing.T) {
-	inputs, err := filepath.Glob(filepath.Join("..", "testdata", "*", "in.yaml"))
-	if err != nil || len(inputs) == 0 {
-		t.Fatalf("no inputs: %v", err)
-	}
 	seen := 0
-	for _, in := range inputs {
+	for _, in := range goldenInputs(t) {
 		snap, err := snapshot.FromFiles([]string{in}, "default")
 		if err != nil {
 			t.Fatal(err)
@@ -374,16 +357,7 @@ func TestPrecheckedRoutesAreValid(t *testing.T) {
 	if err := httpsRedirect.Redirect.ValidateAll(); err != nil {
 		t.Errorf("the https redirect: %v", err)
 	}
-	inputs, err := filepath.Glob(filepath.Join("..", "testdata", "*", "in.yaml"))
-	if err != nil || len(inputs) == 0 {
-		t.Fatalf("no inputs: %v", err)
-	}
-	snaps := map[string]*snapshot.Snapshot{"generated": diagtest.Snapshot(100)}
-	for _, in := range inputs {
-		if snaps[in], err = snapshot.FromFiles([]string{in}, "default"); err != nil {
-			t.Fatal(err)
-		}
-	}
+	snaps := goldenSnapshots(t)
 	variants := 0
 	for name, snap := range snaps {
 		c, err := Build(ir.Build(snap, ir.Options{}), Options{})
@@ -424,16 +398,7 @@ func TestPrecheckedRoutesAreValid(t *testing.T) {
 // Validate walks only a built cluster's transport socket and HTTP/1
 // options for Anys: the translator puts them nowhere else in a cluster.
 func TestBuiltClustersHoldAnysOnlyWhereWalked(t *testing.T) {
-	inputs, err := filepath.Glob(filepath.Join("..", "testdata", "*", "in.yaml"))
-	if err != nil || len(inputs) == 0 {
-		t.Fatalf("no inputs: %v", err)
-	}
-	snaps := map[string]*snapshot.Snapshot{"generated": diagtest.Snapshot(100)}
-	for _, in := range inputs {
-		if snaps[in], err = snapshot.FromFiles([]string{in}, "default"); err != nil {
-			t.Fatal(err)
-		}
-	}
+	snaps := goldenSnapshots(t)
 	walked := map[string]int{}
 	for name, snap := range snaps {
 		c, err := Build(ir.Build(snap, ir.Options{}), Options{})
@@ -533,4 +498,44 @@ spec: {port: 9000, service: "tcp-up:443"}
 	if _, err := build("cluster_tcp_up_443_default"); err == nil || !strings.Contains(err.Error(), "ConnectTimeout") {
 		t.Errorf("a refused cluster a TCPMapping uses: err %v, want the configuration refused", err)
 	}
+}
+
+// goldenInputs are the feature tests' inputs (testdata/*/in.yaml).
+func goldenInputs(t *testing.T) []string {
+	t.Helper()
+	inputs, err := filepath.Glob(filepath.Join("..", "testdata", "*", "in.yaml"))
+	if err != nil || len(inputs) == 0 {
+		t.Fatalf("no inputs: %v", err)
+	}
+	return inputs
+}
+
+// goldenSnapshots are the feature tests' inputs, by path, and the
+// benchmark's generated one for 100 Mappings.
+func goldenSnapshots(t *testing.T) map[string]*snapshot.Snapshot {
+	t.Helper()
+	snaps := map[string]*snapshot.Snapshot{"generated": diagtest.Snapshot(100)}
+	for _, in := range goldenInputs(t) {
+		snap, err := snapshot.FromFiles([]string{in}, "default")
+		if err != nil {
+			t.Fatal(err)
+		}
+		snaps[in] = snap
+	}
+	return snaps
+}
+
+// assembledAndWhole are envoy.json as it is assembled from its pieces,
+// and what protojson writes for the whole configuration.
+func assembledAndWhole(c *Config) (got, want []byte, err error) {
+	if got, err = c.EnvoyJSON(); err != nil {
+		return nil, nil, err
+	}
+	if err := c.Pack(); err != nil {
+		return nil, nil, err
+	}
+	want, err = marshal(&bootstrapv3.Bootstrap{StaticResources: &bootstrapv3.Bootstrap_StaticResources{
+		Listeners: c.Listeners, Clusters: c.Clusters,
+	}}, false)
+	return got, want, err
 }
