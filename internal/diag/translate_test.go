@@ -610,21 +610,17 @@ func messages[M proto.Message](list []M) []proto.Message {
 // error on its resource, and the rest of the configuration is generated.
 func TestWhatEnvoyWouldRefuseIsLeftOutWhereItComesFrom(t *testing.T) {
 	out := translateDir(t, "envoy-refuses") // fails on a translation error
-	for key, want := range map[string]string{
-		"AuthService/auth.default":           "every request is refused until it is fixed",
-		"TracingService/tracing.default":     "requests are not traced",
-		"Mapping/bad-check.default":          "health_checks[0], so it is left out",
-		"Mapping/no-connect-timeout.default": "connect_timeout_ms 0 is less than 1",
-		"Mapping/forever.default":            "timeout_ms 9223372036854775807 is more than Envoy takes",
-		"Module/ambassador.default":          "envoy.filters.http.gzip filter these settings make, so it is left out",
-		"LogService/als.default":             "no access logs are sent",
-		"TLSContext/origin.default":          "this context cannot originate TLS",
-		"Mapping/long-sni.default":           "Originate-TLS context origin is not defined",
-	} {
-		if errs := fmt.Sprint(out.IR.Diagnostics.Errors[key]); !strings.Contains(errs, want) {
-			t.Errorf("%s: errors %s lack %q", key, errs, want)
-		}
-	}
+	wantErrors(t, out, map[string][]string{
+		"AuthService/auth.default":           {"every request is refused until it is fixed"},
+		"TracingService/tracing.default":     {"requests are not traced"},
+		"Mapping/bad-check.default":          {"health_checks[0], so it is left out"},
+		"Mapping/no-connect-timeout.default": {"connect_timeout_ms 0 is less than 1"},
+		"Mapping/forever.default":            {"timeout_ms 9223372036854775807 is more than Envoy takes"},
+		"Module/ambassador.default":          {"envoy.filters.http.gzip filter these settings make, so it is left out"},
+		"LogService/als.default":             {"no access logs are sent"},
+		"TLSContext/origin.default":          {"this context cannot originate TLS"},
+		"Mapping/long-sni.default":           {"Originate-TLS context origin is not defined"},
+	})
 	_, hcm := mainConnectionManager(t, out)
 	var filters []string
 	for _, f := range hcm.GetHttpFilters() {
@@ -659,23 +655,30 @@ func TestWhatEnvoyWouldRefuseIsLeftOutWhereItComesFrom(t *testing.T) {
 // (testdata/out-of-range) are reported, never wrapped around.
 func TestOutOfRangeNumbersAreReportedNotWrapped(t *testing.T) {
 	out := translateDir(t, "out-of-range")
-	for key, wants := range map[string][]string{
+	wantErrors(t, out, map[string][]string{
 		"Mapping/cb.default":        {"Invalid circuit_breakers", "num_retries must be from 0 to 4294967295", "keepalive: probes -1 is out of range"},
 		"AuthService/auth.default":  {"include_body.max_bytes -1 is out of range"},
 		"Module/ambassador.default": {"gzip: min_content_length -5 is out of range", "regex_max_size -1 is out of range", "buffer: max_request_bytes 4294967296 is out of range"},
 		"LogService/als.default":    {"flush_interval_byte_size from 0 to 4294967295"},
 		"Mapping/urgent.default":    {`priority "URGENT" is not default or high: ignored`},
-	} {
-		errs := fmt.Sprint(out.IR.Diagnostics.Errors[key])
-		for _, want := range wants {
-			if !strings.Contains(errs, want) {
-				t.Errorf("%s: errors %s lack %q", key, errs, want)
-			}
-		}
-	}
+	})
 	for _, wrapped := range []string{"4294967295", "4294967291", `"max_connections":0`} {
 		if strings.Contains(string(out.EnvoyJSON()), wrapped) {
 			t.Errorf("envoy.json holds %s, a number wrapped around", wrapped)
+		}
+	}
+}
+
+// wantErrors checks that each resource's errors say each of the things
+// listed for it.
+func wantErrors(t *testing.T, out *Output, wants map[string][]string) {
+	t.Helper()
+	for key, list := range wants {
+		errs := fmt.Sprint(out.IR.Diagnostics.Errors[key])
+		for _, want := range list {
+			if !strings.Contains(errs, want) {
+				t.Errorf("%s: errors %s lack %q", key, errs, want)
+			}
 		}
 	}
 }
