@@ -2,7 +2,6 @@ package ir
 
 import (
 	"encoding/json"
-	"math"
 	"slices"
 	"strings"
 
@@ -394,7 +393,7 @@ func settingsFrom(m *v3alpha1.Module, d *Diagnostics) Settings {
 		*f.dst = *f.src
 	}
 	if b := c.BufferLimitBytes; b != nil {
-		if *b < 0 || *b > math.MaxUint32 {
+		if outOfUint32(*b) {
 			d.Error(key, "buffer_limit_bytes %d is out of range: ignored", *b)
 		} else {
 			s.BufferLimitBytes = *b
