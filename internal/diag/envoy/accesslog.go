@@ -36,16 +36,13 @@ func (t *translator) buildAccessLogs() []*accesslogv3.AccessLog {
 				AdditionalResponseTrailersToLog: l.TrailerHeaders,
 			}
 		}
-		if err := refused(config); err != nil {
-			t.leaveOut(l.Key, "Envoy would refuse the access log these settings make, so it is left out: %v", err)
-		} else {
+		if t.accepted(l.Key, config, "the access log these settings make, so it is left out") {
 			out = append(out, &accesslogv3.AccessLog{Name: name, ConfigType: &accesslogv3.AccessLog_TypedConfig{TypedConfig: t.any(config)}})
 		}
 	}
 	file := fileAccessLog(t.ir.Settings.AccessLog)
-	if err := refused(file); err != nil {
-		// The Module's envoy_log_* settings: the default log instead.
-		t.leaveOut(t.ir.Settings.Source, "Envoy would refuse the access log these settings make, so the default one is written: %v", err)
+	// The Module's envoy_log_* settings: the default log instead.
+	if !t.accepted(t.ir.Settings.Source, file, "the access log these settings make, so the default one is written") {
 		file = fileAccessLog(ir.DefaultAccessLog())
 	}
 	return append(out, &accesslogv3.AccessLog{

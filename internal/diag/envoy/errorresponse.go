@@ -62,8 +62,7 @@ func (t *translator) errorResponsePerRoute(m *ir.Mapping) *anypb.Any {
 // out (nil) with an error on it when Envoy would refuse them.
 func (t *translator) checkedErrorResponses(key string, rules []ir.ErrorResponse) *anypb.Any {
 	config := customResponse(rules)
-	if err := refused(config); err != nil {
-		t.leaveOut(key, "Envoy would refuse these error_response_overrides, so they are left out: %v", err)
+	if !t.accepted(key, config, "these error_response_overrides, so they are left out") {
 		return nil
 	}
 	return t.any(config)

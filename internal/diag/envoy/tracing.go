@@ -21,8 +21,7 @@ import (
 func (t *translator) checkedTracing(tr *ir.Tracing) *hcmv3.HttpConnectionManager_Tracing {
 	t.tracingOnce.Do(func() {
 		conf := t.tracing(tr)
-		if err := refused(conf); err != nil {
-			t.leaveOut(tr.Key, "Envoy would refuse the tracing these settings make, so requests are not traced: %v", err)
+		if !t.accepted(tr.Key, conf, "the tracing these settings make, so requests are not traced") {
 			return
 		}
 		t.tracingConf = conf

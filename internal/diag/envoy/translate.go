@@ -183,6 +183,17 @@ func newChecker() *checker {
 	return &checker{decoded: map[*anypb.Any]proto.Message{}, routes: map[*routev3.Route]routeState{}, seenAnys: map[*anypb.Any]bool{}}
 }
 
+// accepted says whether Envoy would take m, a part built from the
+// resource key; if not, key is told what is done instead (instead, with
+// its args) and why.
+func (t *translator) accepted(key string, m proto.Message, instead string, args ...any) bool {
+	err := refused(m)
+	if err != nil {
+		t.leaveOut(key, "Envoy would refuse "+instead+": %v", append(args, err)...)
+	}
+	return err == nil
+}
+
 // leaveOut records that a part built from the resource key is left out.
 func (t *translator) leaveOut(key, format string, args ...any) {
 	t.problemsMu.Lock()
@@ -326,14 +337,15 @@ func (t *translator) listener(l *ir.Listener) *listenerv3.Listener {
 func (t *translator) httpFilters() []*hcmv3.HttpFilter {
 	s := t.ir.Settings
 	var out []*hcmv3.HttpFilter
+	appendFilter := func(name string, config proto.Message) {
+		out = append(out, &hcmv3.HttpFilter{Name: name, ConfigType: &hcmv3.HttpFilter_TypedConfig{TypedConfig: t.any(config)}})
+	}
 	// addFrom adds a filter made from the settings of resource key,
 	// unless Envoy would refuse it.
 	addFrom := func(key, name string, config proto.Message) {
-		if err := refused(config); err != nil {
-			t.leaveOut(key, "Envoy would refuse the %s filter these settings make, so it is left out: %v", name, err)
-			return
+		if t.accepted(key, config, "the %s filter these settings make, so it is left out", name) {
+			appendFilter(name, config)
 		}
-		out = append(out, &hcmv3.HttpFilter{Name: name, ConfigType: &hcmv3.HttpFilter_TypedConfig{TypedConfig: t.any(config)}})
 	}
 	add := func(name string, config proto.Message) { addFrom(s.Source, name, config) }
 	if s.GRPCHTTP11Bridge {
@@ -407,19 +419,12 @@ func (t *translator) httpFilters() []*hcmv3.HttpFilter {
 	}
 	add("envoy.filters.http.cors", &corsv3.Cors{})
 	if a := t.ir.Auth; a != nil {
-		config, failClosed := extAuthz(a), a.Misconfigured
-		if !failClosed {
-			if err := refused(config); err != nil {
-				// As a misconfigured AuthService does: nothing goes
-				// through unauthorized.
-				t.leaveOut(a.Key, "Envoy would refuse the ext_authz filter this AuthService makes, so every request is refused until it is fixed: %v", err)
-				failClosed = true
-			}
-		}
-		if failClosed {
+		// As a misconfigured AuthService does, one Envoy would refuse
+		// fails closed: nothing goes through unauthorized.
+		if config := extAuthz(a); a.Misconfigured || !t.accepted(a.Key, config, "the ext_authz filter this AuthService makes, so every request is refused until it is fixed") {
 			addFrom(a.Key, "envoy.filters.http.lua", &luav3.Lua{DefaultSourceCode: &corev3.DataSource{Specifier: &corev3.DataSource_InlineString{InlineString: authFailClosed(a.Key)}}})
 		} else {
-			addFrom(a.Key, "envoy.filters.http.ext_authz", config)
+			appendFilter("envoy.filters.http.ext_authz", config)
 		}
 	}
 	if r := t.ir.RateLimit; r != nil {
