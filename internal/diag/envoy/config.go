@@ -246,8 +246,7 @@ func (t *template) standIn() (string, string) {
 }
 
 func (t *template) listener(l *listenerv3.Listener) int {
-	skeleton := &listenerv3.Listener{}
-	xds.ShallowCopy(skeleton, l, "filter_chains")
+	skeleton := xds.Without(l, "filter_chains")
 	var holes []hole
 	for _, fc := range l.GetFilterChains() {
 		child := t.chain(fc)
@@ -261,8 +260,7 @@ func (t *template) listener(l *listenerv3.Listener) int {
 // chain cuts the routes out of a filter chain's HTTP connection manager,
 // when the translator packed it (else the chain is one piece).
 func (t *template) chain(fc *listenerv3.FilterChain) int {
-	skeleton := &listenerv3.FilterChain{}
-	xds.ShallowCopy(skeleton, fc, "filters")
+	skeleton := xds.Without(fc, "filters")
 	var holes []hole
 	for _, f := range fc.GetFilters() {
 		hcm, ok := t.decoded[f.GetTypedConfig()].(*hcmv3.HttpConnectionManager)
@@ -323,8 +321,7 @@ func (t *template) chain(fc *listenerv3.FilterChain) int {
 
 // filterWithout is f without its name and typed config.
 func filterWithout(f *listenerv3.Filter) *listenerv3.Filter {
-	rest := &listenerv3.Filter{}
-	xds.ShallowCopy(rest, f, "typed_config")
+	rest := xds.Without(f, "typed_config")
 	rest.Name = ""
 	return rest
 }

@@ -258,15 +258,11 @@ const (
 // withoutRoutes is hcm with virtual hosts that have no routes (sharing
 // everything else).
 func withoutRoutes(hcm *hcmv3.HttpConnectionManager) *hcmv3.HttpConnectionManager {
-	rc := &routev3.RouteConfiguration{}
-	xds.ShallowCopy(rc, hcm.GetRouteConfig(), "virtual_hosts")
+	rc := xds.Without(hcm.GetRouteConfig(), "virtual_hosts")
 	for _, vh := range hcm.GetRouteConfig().GetVirtualHosts() {
-		v := &routev3.VirtualHost{}
-		xds.ShallowCopy(v, vh, "routes")
-		rc.VirtualHosts = append(rc.VirtualHosts, v)
+		rc.VirtualHosts = append(rc.VirtualHosts, xds.Without(vh, "routes"))
 	}
-	out := &hcmv3.HttpConnectionManager{}
-	xds.ShallowCopy(out, hcm, "route_config")
+	out := xds.Without(hcm, "route_config")
 	out.RouteSpecifier = &hcmv3.HttpConnectionManager_RouteConfig{RouteConfig: rc}
 	return out
 }

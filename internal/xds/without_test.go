@@ -1,0 +1,105 @@
+package xds
+
+import (
+	"testing"
+
+	listenerv3 "github.com/envoyproxy/go-control-plane/envoy/config/listener/v3"
+	routev3 "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
+	hcmv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/http_connection_manager/v3"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+)
+
+// TestWithoutKeepsEveryOtherFieldAndSharesIt fills every field of the
+// messages cut into skeletons, each in turn (so that every member of a
+// oneof is tried), and checks that Without clears only the one field,
+// keeps the others by reference, and leaves its input alone.
+func TestWithoutKeepsEveryOtherFieldAndSharesIt(t *testing.T) {
+	for _, c := range []struct {
+		msg  proto.Message
+		skip protoreflect.Name
+	}{
+		{&listenerv3.Listener{}, "filter_chains"},
+		{&listenerv3.FilterChain{}, "filters"},
+		{&listenerv3.Filter{}, "typed_config"},
+		{&hcmv3.HttpConnectionManager{}, "route_config"},
+		{&routev3.RouteConfiguration{}, "virtual_hosts"},
+		{&routev3.VirtualHost{}, "routes"},
+	} {
+		fields := c.msg.ProtoReflect().Descriptor().Fields()
+		if fields.ByName(c.skip) == nil {
+			t.Fatalf("%T has no field %s", c.msg, c.skip)
+		}
+		for i := range fields.Len() {
+			src := c.msg.ProtoReflect().New()
+			fill(src, fields.Get(i))
+			fill(src, fields.ByName(c.skip))
+			before := proto.Clone(src.Interface())
+
+			got := Without(src.Interface(), c.skip).ProtoReflect()
+
+			if !proto.Equal(src.Interface(), before) {
+				t.Fatalf("%T: Without changed its input", c.msg)
+			}
+			want := proto.Clone(src.Interface()).ProtoReflect()
+			want.Clear(fields.ByName(c.skip))
+			if !proto.Equal(got.Interface(), want.Interface()) {
+				t.Errorf("%T without %s, %s filled:\n got %v\nwant %v", c.msg, c.skip, fields.Get(i).Name(), got, want)
+			}
+			if fd := fields.Get(i); fd.Name() != c.skip && fd.Message() != nil && !fd.IsList() && !fd.IsMap() &&
+				got.Get(fd).Message().Interface() != src.Get(fd).Message().Interface() {
+				t.Errorf("%T without %s: %s is a copy, not the same message", c.msg, c.skip, fd.Name())
+			}
+		}
+	}
+}
+
+// fill sets fd on m to a value that is not its default.
+func fill(m protoreflect.Message, fd protoreflect.FieldDescriptor) {
+	switch {
+	case fd.IsList():
+		l := m.Mutable(fd).List()
+		if fd.Message() != nil {
+			l.Append(l.NewElement())
+		} else {
+			l.Append(scalar(fd))
+		}
+	case fd.IsMap():
+		mp := m.Mutable(fd).Map()
+		v := mp.NewValue()
+		if fd.MapValue().Message() == nil {
+			v = scalar(fd.MapValue())
+		}
+		mp.Set(protoreflect.ValueOfString("key").MapKey(), v)
+	case fd.Message() != nil:
+		m.Set(fd, protoreflect.ValueOfMessage(m.NewField(fd).Message()))
+	default:
+		m.Set(fd, scalar(fd))
+	}
+}
+
+func scalar(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.Kind() {
+	case protoreflect.BoolKind:
+		return protoreflect.ValueOfBool(true)
+	case protoreflect.EnumKind:
+		return protoreflect.ValueOfEnum(1)
+	case protoreflect.Int32Kind, protoreflect.Sint32Kind, protoreflect.Sfixed32Kind:
+		return protoreflect.ValueOfInt32(7)
+	case protoreflect.Int64Kind, protoreflect.Sint64Kind, protoreflect.Sfixed64Kind:
+		return protoreflect.ValueOfInt64(7)
+	case protoreflect.Uint32Kind, protoreflect.Fixed32Kind:
+		return protoreflect.ValueOfUint32(7)
+	case protoreflect.Uint64Kind, protoreflect.Fixed64Kind:
+		return protoreflect.ValueOfUint64(7)
+	case protoreflect.FloatKind:
+		return protoreflect.ValueOfFloat32(7)
+	case protoreflect.DoubleKind:
+		return protoreflect.ValueOfFloat64(7)
+	case protoreflect.StringKind:
+		return protoreflect.ValueOfString("seven")
+	case protoreflect.BytesKind:
+		return protoreflect.ValueOfBytes([]byte("seven"))
+	}
+	panic("unhandled kind " + fd.Kind().String())
+}
