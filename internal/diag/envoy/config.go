@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"sync"
 	"sync/atomic"
 
 	accesslogv3 "github.com/envoyproxy/go-control-plane/envoy/config/accesslog/v3"
@@ -457,10 +458,55 @@ func (c *Config) BootstrapJSON() ([]byte, error) {
 // Marshal writes m as indented JSON with Envoy's field names.
 func Marshal(m proto.Message) ([]byte, error) { return marshal(m, true) }
 
-// marshal writes m as JSON. protojson deliberately varies its whitespace
-// between builds; re-spacing with encoding/json makes the bytes depend on
-// the content alone.
+// marshal writes m as JSON, remembering what it wrote (see remembered).
+// The slice returned is the caller's own.
 func marshal(m proto.Message, indent bool) ([]byte, error) {
+	key := append([]byte(m.ProtoReflect().Descriptor().FullName()), ' ', '0')
+	if indent {
+		key[len(key)-1] = '1'
+	}
+	key, err := proto.MarshalOptions{Deterministic: true}.MarshalAppend(key, m)
+	if err != nil {
+		return nil, err
+	}
+	remembered.Lock()
+	out, ok := remembered.json[string(key)]
+	remembered.Unlock()
+	if ok {
+		return slices.Clone(out), nil
+	}
+	if out, err = protojsonMarshal(m, indent); err != nil {
+		return nil, err
+	}
+	remembered.Lock()
+	defer remembered.Unlock()
+	if remembered.size += len(key) + len(out); remembered.size > rememberedLimit || remembered.json == nil {
+		remembered.json, remembered.size = map[string][]byte{}, len(key)+len(out)
+	}
+	remembered.json[string(key)] = out
+	return slices.Clone(out), nil
+}
+
+// remembered is what protojson wrote for recent messages, keyed by their
+// type, binary encoding and indentation: the JSON is a function of these
+// alone. The few messages without a codec (the bootstrap, and the HTTP
+// filters and access logs every connection manager shares) are the same
+// from one reconfiguration to the next, and protojson, which unpacks
+// every Any it meets, took a quarter of writing envoy.json for a small
+// configuration. It is emptied when it passes rememberedLimit, so it
+// stays small whatever comes through.
+var remembered struct {
+	sync.Mutex
+	json map[string][]byte
+	size int
+}
+
+const rememberedLimit = 4 << 20
+
+// protojsonMarshal writes m as JSON. protojson deliberately varies its
+// whitespace between builds; re-spacing with encoding/json makes the
+// bytes depend on the content alone.
+func protojsonMarshal(m proto.Message, indent bool) ([]byte, error) {
 	raw, err := protojson.MarshalOptions{UseProtoNames: true}.Marshal(m)
 	if err != nil {
 		return nil, err
