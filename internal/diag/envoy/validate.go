@@ -125,11 +125,15 @@ func Validate(c *Config) error {
 		// TCP proxies, like routes, must send to clusters that exist.
 		for _, fc := range l.GetFilterChains() {
 			for _, f := range fc.GetFilters() {
-				proxy, ok := c.decoded[f.GetTypedConfig()].(*tcpproxyv3.TcpProxy)
+				a := f.GetTypedConfig()
+				if !a.MessageIs((*tcpproxyv3.TcpProxy)(nil)) {
+					continue // not a TCP proxy
+				}
+				proxy, ok := c.decoded[a].(*tcpproxyv3.TcpProxy)
 				if !ok {
 					proxy = &tcpproxyv3.TcpProxy{}
-					if f.GetTypedConfig().UnmarshalTo(proxy) != nil {
-						continue // not a TCP proxy (or reported as undecodable)
+					if a.UnmarshalTo(proxy) != nil {
+						continue // reported as undecodable
 					}
 				}
 				names := []string{proxy.GetCluster()}
