@@ -90,6 +90,7 @@ func Build(snap *snapshot.Snapshot, opts Options) *IR {
 			}
 		}
 		applyTLSContext(ctx, &tc.Spec, secrets)
+		ctx.leaveOutRefusedTLSParameters(Key("TLSContext", tc.Name, tc.Namespace), "", d)
 		cs.tls[tc.Name] = ctx
 	}
 	// Each Mapping's cluster is worked out on every core; then, in group

@@ -185,6 +185,11 @@ func newHost(h *v3alpha1.Host, contexts map[string]*v3alpha1.TLSContext, secrets
 			applyTLSContext(ctx, &tc.Spec, secrets)
 		}
 	}
+	from := "tls: "
+	if ctx.Name != h.Name+"-context" || spec.TLS == nil {
+		from = "tlsContext " + ctx.Name + ": "
+	}
+	ctx.leaveOutRefusedTLSParameters(key, from, d)
 	out.TLS = ctx
 	return out
 }
