@@ -185,9 +185,9 @@ func newHost(h *v3alpha1.Host, contexts map[string]*v3alpha1.TLSContext, secrets
 			applyTLSContext(ctx, &tc.Spec, secrets)
 		}
 	}
-	from := "tls: "
-	if ctx.Name != h.Name+"-context" || spec.TLS == nil {
-		from = "tlsContext " + ctx.Name + ": "
+	from := "tlsContext " + ctx.Name + ": "
+	if spec.TLS != nil {
+		from = "tls: "
 	}
 	ctx.leaveOutRefusedTLSParameters(key, from, d)
 	out.TLS = ctx
