@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"sync"
 
 	clusterv3 "github.com/envoyproxy/go-control-plane/envoy/config/cluster/v3"
 	listenerv3 "github.com/envoyproxy/go-control-plane/envoy/config/listener/v3"
@@ -182,16 +183,19 @@ func (e *encoder) encodeAll() error {
 // other field's value with m. Values are shared, not copied: generated
 // messages are never modified once built.
 //
-// The struct is copied whole and the one field cleared: walking the
-// populated fields with protoreflect, as a copy field by field would,
-// boxed every value and was a tenth of writing envoy.json for a small
-// configuration. A generated message's only hidden state is a pointer to
-// its type's shared information, a size cache that marshalling always
-// recomputes before reading, and unknown fields (shared like the rest).
+// The generated struct's fields are copied one by one and then the one
+// field cleared: walking the populated fields with protoreflect boxed
+// every value and was a tenth of writing envoy.json for a small
+// configuration. The struct's internal state is not copied (a copy of it
+// would race with the atomic updates protobuf makes to it while other
+// goroutines read the same message), nor unknown fields, which the
+// translator's messages never have.
 func Without[M proto.Message](m M, field protoreflect.Name) M {
 	src := reflect.ValueOf(m).Elem()
 	dst := reflect.New(src.Type())
-	dst.Elem().Set(src)
+	for _, i := range exportedFields(src.Type()) {
+		dst.Elem().Field(i).Set(src.Field(i))
+	}
 	out := dst.Interface().(M)
 	r := out.ProtoReflect()
 	fd := r.Descriptor().Fields().ByName(field)
@@ -201,6 +205,24 @@ func Without[M proto.Message](m M, field protoreflect.Name) M {
 	r.Clear(fd)
 	return out
 }
+
+// exportedFields are the indexes of a generated struct's fields that
+// hold its proto fields (and oneofs).
+func exportedFields(t reflect.Type) []int {
+	if cached, ok := exportedFieldsOf.Load(t); ok {
+		return cached.([]int)
+	}
+	var out []int
+	for i := range t.NumField() {
+		if t.Field(i).IsExported() {
+			out = append(out, i)
+		}
+	}
+	exportedFieldsOf.Store(t, out)
+	return out
+}
+
+var exportedFieldsOf sync.Map // reflect.Type -> []int
 
 func sourceLine(source []byte) string {
 	return strconv.Itoa(len(source)) + " " + strconv.FormatUint(uint64(crc32.Checksum(source, castagnoli)), 16) + "\n"

@@ -1,6 +1,7 @@
 package xds
 
 import (
+	"sync"
 	"testing"
 
 	listenerv3 "github.com/envoyproxy/go-control-plane/envoy/config/listener/v3"
@@ -102,4 +103,23 @@ func scalar(fd protoreflect.FieldDescriptor) protoreflect.Value {
 		return protoreflect.ValueOfBytes([]byte("seven"))
 	}
 	panic("unhandled kind " + fd.Kind().String())
+}
+
+// TestWithoutIsSafeBesideReaders copies messages while other goroutines
+// reflect on and size them, as validation and serialization do side by
+// side: protobuf updates a message's hidden state atomically then, and
+// a copy must not read it (-race holds it to that).
+func TestWithoutIsSafeBesideReaders(t *testing.T) {
+	for range 100 {
+		vh := &routev3.VirtualHost{Name: "vh", Domains: []string{"*"}, Routes: []*routev3.Route{{Name: "r"}}}
+		var wg sync.WaitGroup
+		wg.Go(func() { _ = vh.ProtoReflect().Has(vh.ProtoReflect().Descriptor().Fields().ByName("name")) })
+		wg.Go(func() { _ = proto.Size(vh) })
+		wg.Go(func() {
+			if got := Without(vh, "routes"); got.GetName() != "vh" || len(got.GetRoutes()) != 0 {
+				t.Errorf("Without(vh, routes) = %v", got)
+			}
+		})
+		wg.Wait()
+	}
 }
