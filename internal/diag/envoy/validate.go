@@ -7,6 +7,7 @@ import (
 	"maps"
 	"reflect"
 	"slices"
+	"strings"
 	"sync"
 
 	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
@@ -95,6 +96,7 @@ func Validate(c *Config) error {
 		add(check.message(name, l, func(hcm *hcmv3.HttpConnectionManager) {
 			if rc := hcm.GetRouteConfig(); rc != nil {
 				add(checkRouteClusters(name, rc, clusters))
+				add(domainClashes(name, rc))
 			}
 			// What calls out (authorization, rate limits, access log
 			// and tracing services) must call clusters that exist.
@@ -396,6 +398,25 @@ func holdsAny(md protoreflect.MessageDescriptor, visiting map[protoreflect.FullN
 		}
 	}
 	return false
+}
+
+// domainClashes reports what Envoy refuses a whole route table for: a
+// domain in two of its virtual hosts (or twice in one). Envoy compares
+// domains ignoring case, so "A.example.com" clashes with "a.example.com".
+func domainClashes(listener string, rc *routev3.RouteConfiguration) error {
+	var errs []error
+	in := map[string]string{} // lower-cased domain -> virtual host
+	for _, vh := range rc.GetVirtualHosts() {
+		for _, domain := range vh.GetDomains() {
+			key := strings.ToLower(domain)
+			if other, ok := in[key]; ok {
+				errs = append(errs, fmt.Errorf("%s: virtual host %s: domain %q is already in virtual host %s (Envoy compares domains ignoring case)", listener, vh.GetName(), domain, other))
+				continue
+			}
+			in[key] = vh.GetName()
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // checkRouteClusters reports routes that send traffic to a cluster that

@@ -116,6 +116,22 @@ func TestValidateFindsEveryKindOfProblem(t *testing.T) {
 			hcm.StatPrefix = ""
 			c.Listeners[0].FilterChains[0].Filters[0].ConfigType = &listenerv3.Filter_TypedConfig{TypedConfig: mustAny(t, hcm)}
 		}, "StatPrefix: value length must be at least 1"},
+		{"a domain in two virtual hosts, differing in case", func(t *testing.T, c *Config) {
+			editRouteConfig(t, c, func(rc *routev3.RouteConfiguration) {
+				vh := proto.Clone(rc.VirtualHosts[0]).(*routev3.VirtualHost)
+				vh.Name, vh.Domains = "shouting", []string{"QUOTE.EXAMPLE.COM"}
+				rc.VirtualHosts[0].Domains = []string{"quote.example.com"}
+				rc.VirtualHosts = append(rc.VirtualHosts, vh)
+			})
+		}, `virtual host shouting: domain "QUOTE.EXAMPLE.COM" is already in virtual host`},
+		{"two wildcard virtual hosts", func(t *testing.T, c *Config) {
+			editRouteConfig(t, c, func(rc *routev3.RouteConfiguration) {
+				vh := proto.Clone(rc.VirtualHosts[0]).(*routev3.VirtualHost)
+				vh.Name, vh.Domains = "second", []string{"*"}
+				rc.VirtualHosts[0].Domains = []string{"*"}
+				rc.VirtualHosts = append(rc.VirtualHosts, vh)
+			})
+		}, `virtual host second: domain "*" is already in virtual host`},
 		{"Any in a route's map that does not resolve", func(t *testing.T, c *Config) {
 			editRoute(t, c, func(r *routev3.Route) {
 				r.TypedPerFilterConfig = map[string]*anypb.Any{"b": mustAny(t, &routerv3.Router{}), "a": {TypeUrl: "type.googleapis.com/envoy.nope.v3.InAMap"}}
@@ -193,11 +209,17 @@ func addHTTPFilter(t *testing.T, c *Config, name string, m proto.Message) {
 // manager.
 func editRoute(t *testing.T, c *Config, edit func(*routev3.Route)) {
 	t.Helper()
+	editRouteConfig(t, c, func(rc *routev3.RouteConfiguration) { edit(rc.VirtualHosts[0].Routes[0]) })
+}
+
+// editRouteConfig changes the first listener's route table.
+func editRouteConfig(t *testing.T, c *Config, edit func(*routev3.RouteConfiguration)) {
+	t.Helper()
 	hcm := &hcmv3.HttpConnectionManager{}
 	if err := c.Listeners[0].FilterChains[0].Filters[0].GetTypedConfig().UnmarshalTo(hcm); err != nil {
 		t.Fatal(err)
 	}
-	edit(hcm.GetRouteConfig().VirtualHosts[0].Routes[0])
+	edit(hcm.GetRouteConfig())
 	c.Listeners[0].FilterChains[0].Filters[0].ConfigType = &listenerv3.Filter_TypedConfig{TypedConfig: mustAny(t, hcm)}
 }
 

@@ -52,10 +52,22 @@ func Build(snap *snapshot.Snapshot, opts Options) *IR {
 	for _, tc := range r.tlsContexts {
 		contexts[tc.Namespace+"/"+tc.Name] = tc
 	}
+	byLowerName := map[string]*Host{}
 	for _, h := range r.hosts {
-		if ih := newHost(h, contexts, secrets, d); ih != nil {
-			out.Hosts = append(out.Hosts, ih)
+		ih := newHost(h, contexts, secrets, d)
+		if ih == nil {
+			continue
 		}
+		// Host names are case-insensitive, and Envoy refuses a route
+		// table with two virtual hosts for one name. (The same name
+		// twice is one virtual host.)
+		lower := strings.ToLower(ih.Hostname)
+		if other, ok := byLowerName[lower]; ok && other.Hostname != ih.Hostname {
+			d.Error(ih.Key, "hostname %s differs from %s's %s only in case, and host names are case-insensitive: Host ignored", ih.Hostname, other.Key, other.Hostname)
+			continue
+		}
+		byLowerName[lower] = ih
+		out.Hosts = append(out.Hosts, ih)
 	}
 	out.Hosts = dropConflictingTLS(out.Hosts, d)
 	if len(out.Hosts) == 0 {

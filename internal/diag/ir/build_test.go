@@ -102,6 +102,39 @@ spec: {prefix: /b/, service: b}
 	}
 }
 
+// TestHostnamesDifferingOnlyInCaseAreOneName keeps the first Host of a
+// name however it is capitalized: Envoy would refuse the route table
+// with a virtual host for each.
+func TestHostnamesDifferingOnlyInCaseAreOneName(t *testing.T) {
+	in := `
+apiVersion: getambassador.io/v3alpha1
+kind: Host
+metadata: {name: a, namespace: default}
+spec: {hostname: shop.example.com}
+---
+apiVersion: getambassador.io/v3alpha1
+kind: Host
+metadata: {name: b, namespace: default}
+spec: {hostname: Shop.Example.COM}
+---
+apiVersion: getambassador.io/v3alpha1
+kind: Host
+metadata: {name: c, namespace: default}
+spec: {hostname: shop.example.com}
+`
+	x := Build(snapshot.FromYAML("in.yaml", []byte(in), "default"), Options{})
+	var names []string
+	for _, h := range x.Hosts {
+		names = append(names, h.Name+"="+h.Hostname)
+	}
+	if got := strings.Join(names, " "); got != "a=shop.example.com c=shop.example.com" {
+		t.Errorf("hosts = %q, want a and c (the same name exactly), not b", got)
+	}
+	if errs := x.Diagnostics.Errors["Host/b.default"]; len(errs) != 1 || !strings.Contains(errs[0], "only in case") {
+		t.Errorf("errors = %v, want Host b reported", x.Diagnostics.Errors)
+	}
+}
+
 func TestHostTLSContextMustAgreeWithTheHost(t *testing.T) {
 	in := `
 apiVersion: getambassador.io/v3alpha1
