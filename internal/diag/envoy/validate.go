@@ -7,10 +7,12 @@ import (
 	"maps"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
 	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
+	listenerv3 "github.com/envoyproxy/go-control-plane/envoy/config/listener/v3"
 	routev3 "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
 	tracev3 "github.com/envoyproxy/go-control-plane/envoy/config/trace/v3"
 	grpcaccesslogv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/access_loggers/grpc/v3"
@@ -124,6 +126,7 @@ func Validate(c *Config) error {
 				calls("tracing "+p.GetName(), p.GetTypedConfig())
 			}
 		}))
+		add(sameMatchChains(name, l))
 		// TCP proxies, like routes, must send to clusters that exist.
 		for _, fc := range l.GetFilterChains() {
 			for _, f := range fc.GetFilters() {
@@ -398,6 +401,52 @@ func holdsAny(md protoreflect.MessageDescriptor, visiting map[protoreflect.FullN
 		}
 	}
 	return false
+}
+
+// sameMatchChains reports filter chains of one listener that match the
+// same connections, which Envoy refuses the listener for. Envoy expands
+// a match's lists into single conditions; two chains clash when any
+// expansion is the same. Server names and ALPN protocols are expanded
+// here; a chain's other conditions must be the same as a whole, so a
+// clash found is always one Envoy would find too.
+func sameMatchChains(listener string, l *listenerv3.Listener) error {
+	var errs []error
+	opts := proto.MarshalOptions{Deterministic: true}
+	taken := map[string]string{} // condition -> chain
+	for i, fc := range l.GetFilterChains() {
+		m := fc.GetFilterChainMatch()
+		rest := &listenerv3.FilterChainMatch{}
+		if m != nil {
+			rest = xds.Without(xds.Without(m, "server_names"), "application_protocols")
+		}
+		others, err := opts.Marshal(rest)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: filter chain %d: %w", listener, i, err))
+			continue
+		}
+		names, alpns := m.GetServerNames(), m.GetApplicationProtocols()
+		if len(names) == 0 {
+			names = []string{""}
+		}
+		if len(alpns) == 0 {
+			alpns = []string{""}
+		}
+		chain := fc.GetName()
+		if chain == "" {
+			chain = strconv.Itoa(i)
+		}
+		for _, sni := range names {
+			for _, alpn := range alpns {
+				key := sni + "\x00" + alpn + "\x00" + string(others)
+				if other, ok := taken[key]; ok {
+					errs = append(errs, fmt.Errorf("%s: filter chain %s matches the same connections as filter chain %s (server name %q)", listener, chain, other, sni))
+					continue
+				}
+				taken[key] = chain
+			}
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // domainClashes reports what Envoy refuses a whole route table for: a

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -82,6 +83,31 @@ func TestValidateAcceptsAValidConfig(t *testing.T) {
 	}
 }
 
+// TestFilterChainsMatchingDifferentConnectionsPass: a server name, a
+// transport or an ALPN protocol apart is not a clash.
+func TestFilterChainsMatchingDifferentConnectionsPass(t *testing.T) {
+	c := validConfig(t)
+	l := c.Listeners[0]
+	base := l.FilterChains[0]
+	for i, m := range []*listenerv3.FilterChainMatch{
+		{ServerNames: []string{"a.example.com"}, TransportProtocol: "tls"},
+		{ServerNames: []string{"b.example.com"}, TransportProtocol: "tls"},
+		{ServerNames: []string{"b.example.com"}, TransportProtocol: "tls", ApplicationProtocols: []string{"h2"}},
+		{TransportProtocol: "tls"},
+		{},
+	} {
+		fc := proto.Clone(base).(*listenerv3.FilterChain)
+		fc.Name, fc.FilterChainMatch = "chain-"+strconv.Itoa(i), m
+		if i == 0 {
+			l.FilterChains = nil
+		}
+		l.FilterChains = append(l.FilterChains, fc)
+	}
+	if err := Validate(c); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestValidateFindsEveryKindOfProblem(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -132,6 +158,20 @@ func TestValidateFindsEveryKindOfProblem(t *testing.T) {
 				rc.VirtualHosts = append(rc.VirtualHosts, vh)
 			})
 		}, `virtual host second: domain "*" is already in virtual host`},
+		{"two filter chains with the same match", func(t *testing.T, c *Config) {
+			l := c.Listeners[0]
+			twin := proto.Clone(l.FilterChains[0]).(*listenerv3.FilterChain)
+			twin.Name = "twin"
+			l.FilterChains = append(l.FilterChains, twin)
+		}, `filter chain twin matches the same connections as filter chain`},
+		{"filter chains sharing one of their server names", func(t *testing.T, c *Config) {
+			l := c.Listeners[0]
+			l.FilterChains[0].FilterChainMatch = &listenerv3.FilterChainMatch{ServerNames: []string{"a.example.com", "b.example.com"}, TransportProtocol: "tls"}
+			other := proto.Clone(l.FilterChains[0]).(*listenerv3.FilterChain)
+			other.Name = "other"
+			other.FilterChainMatch.ServerNames = []string{"c.example.com", "b.example.com"}
+			l.FilterChains = append(l.FilterChains, other)
+		}, `filter chain other matches the same connections as filter chain 0 (server name "b.example.com")`},
 		{"Any in a route's map that does not resolve", func(t *testing.T, c *Config) {
 			editRoute(t, c, func(r *routev3.Route) {
 				r.TypedPerFilterConfig = map[string]*anypb.Any{"b": mustAny(t, &routerv3.Router{}), "a": {TypeUrl: "type.googleapis.com/envoy.nope.v3.InAMap"}}
