@@ -68,6 +68,14 @@ func TestParseService(t *testing.T) {
 		{in: "quote:99999", wantErr: "invalid port"},
 		{in: "quote/path", wantErr: "extra URL components"},
 		{in: ":80", wantErr: "no hostname"},
+		{in: "fe80::1", host: "fe80::1"},
+		{in: "10.0.0.7:8080", host: "10.0.0.7", port: 8080},
+		{in: "svc_underscored.ns", host: "svc_underscored.ns"},
+		{in: "bücher.example", host: "bücher.example"},
+		{in: "quote:80:90", wantErr: `"quote:80:90" is neither a host name nor an IPv6 address`},
+		{in: "quote shop", wantErr: `host "quote shop" holds " "`},
+		{in: "user@quote", wantErr: `holds "@"`},
+		{in: "quote\x00", wantErr: `holds "\x00"`},
 	}
 	for _, tc := range tests {
 		s, err := parseService(tc.in)

@@ -5,8 +5,11 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net"
+	"net/netip"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Service is a Mapping's `service`, taken apart: [scheme://]host[:port].
@@ -66,6 +69,16 @@ func parseService(svc string) (Service, error) {
 	if host == "" {
 		return s, fmt.Errorf("service %s has no hostname", svc)
 	}
+	// Envoy resolves whatever it is given, so a service that is no host
+	// name would be a cluster that never has an endpoint: said here.
+	if strings.Contains(host, ":") {
+		if _, err := netip.ParseAddr(host); err != nil {
+			return s, fmt.Errorf("service %s: %q is neither a host name nor an IPv6 address (the port goes after the last colon; an IPv6 address with a port goes in brackets)", svc, host)
+		}
+	} else if i := strings.IndexFunc(host, notInHostName); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(host[i:])
+		return s, fmt.Errorf("service %s: host %q holds %q, which no host name does", svc, host, string(r))
+	}
 	s.Host = strings.ToLower(host)
 	if port != "" {
 		n, err := strconv.Atoi(port)
@@ -75,6 +88,13 @@ func parseService(svc string) (Service, error) {
 		s.Port = n
 	}
 	return s, nil
+}
+
+// notInHostName reports a character no DNS name (nor IPv4 address)
+// holds. Letters beyond ASCII are let through: an internationalized name
+// is the resolver's to refuse.
+func notInHostName(r rune) bool {
+	return !(r == '.' || r == '-' || r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r))
 }
 
 // EffectivePort is the port a cluster connects to: the service's own, or
