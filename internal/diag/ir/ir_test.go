@@ -75,6 +75,7 @@ func TestParseService(t *testing.T) {
 		{in: "quote:80:90", wantErr: `"quote:80:90" is neither a host name nor an IPv6 address`},
 		{in: "quote shop", wantErr: `host "quote shop" holds " "`},
 		{in: "user@quote", wantErr: `holds "@"`},
+		{in: "quote→shop", wantErr: `holds "→"`},
 		{in: "quote\x00", wantErr: `holds "\x00"`},
 	}
 	for _, tc := range tests {

@@ -75,9 +75,8 @@ func parseService(svc string) (Service, error) {
 		if _, err := netip.ParseAddr(host); err != nil {
 			return s, fmt.Errorf("service %s: %q is neither a host name nor an IPv6 address (the port goes after the last colon; an IPv6 address with a port goes in brackets)", svc, host)
 		}
-	} else if i := strings.IndexFunc(host, notInHostName); i >= 0 {
-		r, _ := utf8.DecodeRuneInString(host[i:])
-		return s, fmt.Errorf("service %s: host %q holds %q, which no host name does", svc, host, string(r))
+	} else if bad, ok := notHostName(host); ok {
+		return s, fmt.Errorf("service %s: host %q holds %q, which no host name does", svc, host, bad)
 	}
 	s.Host = strings.ToLower(host)
 	if port != "" {
@@ -90,11 +89,26 @@ func parseService(svc string) (Service, error) {
 	return s, nil
 }
 
-// notInHostName reports a character no DNS name (nor IPv4 address)
-// holds. Letters beyond ASCII are let through: an internationalized name
-// is the resolver's to refuse.
-func notInHostName(r rune) bool {
-	return !(r == '.' || r == '-' || r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r))
+// notHostName finds a character no DNS name (nor IPv4 address) holds.
+// Letters beyond ASCII are let through: an internationalized name is the
+// resolver's to refuse. (Bytes are checked one by one: this runs for
+// every Mapping.)
+func notHostName(host string) (string, bool) {
+	for i := 0; i < len(host); i++ {
+		c := host[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '.', c == '-', c == '_':
+		case c >= utf8.RuneSelf:
+			r, size := utf8.DecodeRuneInString(host[i:])
+			if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+				return string(r), true
+			}
+			i += size - 1
+		default:
+			return string(c), true
+		}
+	}
+	return "", false
 }
 
 // EffectivePort is the port a cluster connects to: the service's own, or
