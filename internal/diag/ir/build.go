@@ -127,13 +127,19 @@ func Build(snap *snapshot.Snapshot, opts Options) *IR {
 		next++
 		return cs.adopt(m, candidates[next-1], d)
 	}
-	clusterOf := make(map[*Mapping]*Cluster, len(asking))
+	// Who adopted which cluster, in group order: the cluster names are
+	// final once every cluster is known (below).
+	type adoption struct {
+		m *Mapping
+		c *Cluster
+	}
+	adoptions := make([]adoption, 0, len(asking))
 	var groups []*Group
 	for _, g := range out.Groups {
 		ok := true
 		if g.Shadow != nil {
 			if c := clusterFor(g.Shadow); c != nil {
-				clusterOf[g.Shadow] = c
+				adoptions = append(adoptions, adoption{g.Shadow, c})
 			} else {
 				g.Shadow = nil
 			}
@@ -144,7 +150,7 @@ func Build(snap *snapshot.Snapshot, opts Options) *IR {
 				ok = false
 				continue
 			}
-			clusterOf[m] = c
+			adoptions = append(adoptions, adoption{m, c})
 		}
 		if ok {
 			groups = append(groups, g)
@@ -186,8 +192,8 @@ func Build(snap *snapshot.Snapshot, opts Options) *IR {
 	}
 	nameTCPClusters(out.TCPGroups)
 	checkEndpointServices(out.Clusters, snap, d)
-	for m, c := range clusterOf {
-		m.Cluster = c.EnvoyName
+	for _, a := range adoptions {
+		a.m.Cluster = a.c.EnvoyName
 	}
 
 	out.Secrets = usedSecrets(out)
