@@ -9,6 +9,8 @@ import (
 	hcmv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/http_connection_manager/v3"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
+
+	"github.com/emissary-go/emissary/internal/prototest"
 )
 
 // TestWithoutKeepsEveryOtherFieldAndSharesIt fills every field of the
@@ -33,8 +35,8 @@ func TestWithoutKeepsEveryOtherFieldAndSharesIt(t *testing.T) {
 		}
 		for i := range fields.Len() {
 			src := c.msg.ProtoReflect().New()
-			fill(src, fields.Get(i))
-			fill(src, fields.ByName(c.skip))
+			prototest.SetSomething(src, fields.Get(i))
+			prototest.SetSomething(src, fields.ByName(c.skip))
 			before := proto.Clone(src.Interface())
 
 			got := Without(src.Interface(), c.skip).ProtoReflect()
@@ -53,56 +55,6 @@ func TestWithoutKeepsEveryOtherFieldAndSharesIt(t *testing.T) {
 			}
 		}
 	}
-}
-
-// fill sets fd on m to a value that is not its default.
-func fill(m protoreflect.Message, fd protoreflect.FieldDescriptor) {
-	switch {
-	case fd.IsList():
-		l := m.Mutable(fd).List()
-		if fd.Message() != nil {
-			l.Append(l.NewElement())
-		} else {
-			l.Append(scalar(fd))
-		}
-	case fd.IsMap():
-		mp := m.Mutable(fd).Map()
-		v := mp.NewValue()
-		if fd.MapValue().Message() == nil {
-			v = scalar(fd.MapValue())
-		}
-		mp.Set(protoreflect.ValueOfString("key").MapKey(), v)
-	case fd.Message() != nil:
-		m.Set(fd, protoreflect.ValueOfMessage(m.NewField(fd).Message()))
-	default:
-		m.Set(fd, scalar(fd))
-	}
-}
-
-func scalar(fd protoreflect.FieldDescriptor) protoreflect.Value {
-	switch fd.Kind() {
-	case protoreflect.BoolKind:
-		return protoreflect.ValueOfBool(true)
-	case protoreflect.EnumKind:
-		return protoreflect.ValueOfEnum(1)
-	case protoreflect.Int32Kind, protoreflect.Sint32Kind, protoreflect.Sfixed32Kind:
-		return protoreflect.ValueOfInt32(7)
-	case protoreflect.Int64Kind, protoreflect.Sint64Kind, protoreflect.Sfixed64Kind:
-		return protoreflect.ValueOfInt64(7)
-	case protoreflect.Uint32Kind, protoreflect.Fixed32Kind:
-		return protoreflect.ValueOfUint32(7)
-	case protoreflect.Uint64Kind, protoreflect.Fixed64Kind:
-		return protoreflect.ValueOfUint64(7)
-	case protoreflect.FloatKind:
-		return protoreflect.ValueOfFloat32(7)
-	case protoreflect.DoubleKind:
-		return protoreflect.ValueOfFloat64(7)
-	case protoreflect.StringKind:
-		return protoreflect.ValueOfString("seven")
-	case protoreflect.BytesKind:
-		return protoreflect.ValueOfBytes([]byte("seven"))
-	}
-	panic("unhandled kind " + fd.Kind().String())
 }
 
 // TestWithoutIsSafeBesideReaders copies messages while other goroutines

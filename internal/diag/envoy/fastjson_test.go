@@ -18,10 +18,11 @@ import (
 	typev3 "github.com/envoyproxy/go-control-plane/envoy/type/v3"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/known/anypb"
 	"google.golang.org/protobuf/types/known/durationpb"
 	"google.golang.org/protobuf/types/known/wrapperspb"
+
+	"github.com/emissary-go/emissary/internal/prototest"
 )
 
 func re2(expr string) *matcherv3.RegexMatcher {
@@ -373,7 +374,7 @@ func TestCodecsNeverDropAField(t *testing.T) {
 			fd := fields.Get(i)
 			t.Run(tg.name+"."+string(fd.Name()), func(t *testing.T) {
 				m := tg.base()
-				setSomething(tg.field(m).ProtoReflect(), fd)
+				prototest.SetSomething(tg.field(m).ProtoReflect(), fd)
 				got, ok := tg.write(m)
 				if !ok {
 					return // refused: protojson writes it
@@ -391,57 +392,6 @@ func TestCodecsNeverDropAField(t *testing.T) {
 	}
 	if checked < 100 {
 		t.Errorf("only %d fields checked", checked)
-	}
-}
-
-// setSomething gives field fd of m a value other than its zero.
-func setSomething(m protoreflect.Message, fd protoreflect.FieldDescriptor) {
-	scalar := func(fd protoreflect.FieldDescriptor) protoreflect.Value {
-		switch fd.Kind() {
-		case protoreflect.BoolKind:
-			return protoreflect.ValueOfBool(true)
-		case protoreflect.EnumKind:
-			values := fd.Enum().Values()
-			return protoreflect.ValueOfEnum(values.Get(values.Len() - 1).Number())
-		case protoreflect.Int32Kind, protoreflect.Sint32Kind, protoreflect.Sfixed32Kind:
-			return protoreflect.ValueOfInt32(7)
-		case protoreflect.Int64Kind, protoreflect.Sint64Kind, protoreflect.Sfixed64Kind:
-			return protoreflect.ValueOfInt64(7)
-		case protoreflect.Uint32Kind, protoreflect.Fixed32Kind:
-			return protoreflect.ValueOfUint32(7)
-		case protoreflect.Uint64Kind, protoreflect.Fixed64Kind:
-			return protoreflect.ValueOfUint64(7)
-		case protoreflect.FloatKind:
-			return protoreflect.ValueOfFloat32(1.5)
-		case protoreflect.DoubleKind:
-			return protoreflect.ValueOfFloat64(1.5)
-		case protoreflect.StringKind:
-			return protoreflect.ValueOfString("x")
-		case protoreflect.BytesKind:
-			return protoreflect.ValueOfBytes([]byte("x"))
-		}
-		panic("no value for kind " + fd.Kind().String())
-	}
-	switch {
-	case fd.IsMap():
-		mp := m.Mutable(fd).Map()
-		key := scalar(fd.MapKey()).MapKey()
-		if fd.MapValue().Message() != nil {
-			mp.Set(key, protoreflect.ValueOfMessage(mp.NewValue().Message()))
-		} else {
-			mp.Set(key, scalar(fd.MapValue()))
-		}
-	case fd.IsList():
-		list := m.Mutable(fd).List()
-		if fd.Message() != nil {
-			list.Append(list.NewElement())
-		} else {
-			list.Append(scalar(fd))
-		}
-	case fd.Message() != nil:
-		m.Set(fd, protoreflect.ValueOfMessage(m.NewField(fd).Message()))
-	default:
-		m.Set(fd, scalar(fd))
 	}
 }
 
