@@ -135,29 +135,12 @@ func TestValidateFindsEveryKindOfProblem(t *testing.T) {
 			c.Listeners[0].FilterChains[0].Filters[0].GetTypedConfig().TypeUrl = "type.googleapis.com/envoy.nope.v3.Nope"
 		}, `typed config "type.googleapis.com/envoy.nope.v3.Nope"`},
 		{"invalid message inside an Any", func(t *testing.T, c *Config) {
-			hcm := &hcmv3.HttpConnectionManager{}
-			if err := c.Listeners[0].FilterChains[0].Filters[0].GetTypedConfig().UnmarshalTo(hcm); err != nil {
-				t.Fatal(err)
-			}
-			hcm.StatPrefix = ""
-			c.Listeners[0].FilterChains[0].Filters[0].ConfigType = &listenerv3.Filter_TypedConfig{TypedConfig: mustAny(t, hcm)}
+			editHCM(t, c, func(hcm *hcmv3.HttpConnectionManager) { hcm.StatPrefix = "" })
 		}, "StatPrefix: value length must be at least 1"},
-		{"a domain in two virtual hosts, differing in case", func(t *testing.T, c *Config) {
-			editRouteConfig(t, c, func(rc *routev3.RouteConfiguration) {
-				vh := proto.Clone(rc.VirtualHosts[0]).(*routev3.VirtualHost)
-				vh.Name, vh.Domains = "shouting", []string{"QUOTE.EXAMPLE.COM"}
-				rc.VirtualHosts[0].Domains = []string{"quote.example.com"}
-				rc.VirtualHosts = append(rc.VirtualHosts, vh)
-			})
-		}, `virtual host shouting: domain "QUOTE.EXAMPLE.COM" is already in virtual host`},
-		{"two wildcard virtual hosts", func(t *testing.T, c *Config) {
-			editRouteConfig(t, c, func(rc *routev3.RouteConfiguration) {
-				vh := proto.Clone(rc.VirtualHosts[0]).(*routev3.VirtualHost)
-				vh.Name, vh.Domains = "second", []string{"*"}
-				rc.VirtualHosts[0].Domains = []string{"*"}
-				rc.VirtualHosts = append(rc.VirtualHosts, vh)
-			})
-		}, `virtual host second: domain "*" is already in virtual host`},
+		{"a domain in two virtual hosts, differing in case", secondVirtualHost("shouting", "quote.example.com", "QUOTE.EXAMPLE.COM"),
+			`virtual host shouting: domain "QUOTE.EXAMPLE.COM" is already in virtual host`},
+		{"two wildcard virtual hosts", secondVirtualHost("second", "*", "*"),
+			`virtual host second: domain "*" is already in virtual host`},
 		{"two filter chains with the same match", func(t *testing.T, c *Config) {
 			l := c.Listeners[0]
 			twin := proto.Clone(l.FilterChains[0]).(*listenerv3.FilterChain)
@@ -255,12 +238,31 @@ func editRoute(t *testing.T, c *Config, edit func(*routev3.Route)) {
 // editRouteConfig changes the first listener's route table.
 func editRouteConfig(t *testing.T, c *Config, edit func(*routev3.RouteConfiguration)) {
 	t.Helper()
+	editHCM(t, c, func(hcm *hcmv3.HttpConnectionManager) { edit(hcm.GetRouteConfig()) })
+}
+
+// editHCM changes the first listener's HTTP connection manager.
+func editHCM(t *testing.T, c *Config, edit func(*hcmv3.HttpConnectionManager)) {
+	t.Helper()
 	hcm := &hcmv3.HttpConnectionManager{}
 	if err := c.Listeners[0].FilterChains[0].Filters[0].GetTypedConfig().UnmarshalTo(hcm); err != nil {
 		t.Fatal(err)
 	}
-	edit(hcm.GetRouteConfig())
+	edit(hcm)
 	c.Listeners[0].FilterChains[0].Filters[0].ConfigType = &listenerv3.Filter_TypedConfig{TypedConfig: mustAny(t, hcm)}
+}
+
+// secondVirtualHost gives the first route table's virtual host the
+// domain first, and adds a copy of it named name for the domain second.
+func secondVirtualHost(name, first, second string) func(*testing.T, *Config) {
+	return func(t *testing.T, c *Config) {
+		editRouteConfig(t, c, func(rc *routev3.RouteConfiguration) {
+			vh := proto.Clone(rc.VirtualHosts[0]).(*routev3.VirtualHost)
+			vh.Name, vh.Domains = name, []string{second}
+			rc.VirtualHosts[0].Domains = []string{first}
+			rc.VirtualHosts = append(rc.VirtualHosts, vh)
+		})
+	}
 }
 
 func TestMarshalIsStable(t *testing.T) {
