@@ -187,21 +187,13 @@ func TestValidateFindsEveryKindOfProblem(t *testing.T) {
 			addHTTPFilter(t, c, "envoy.filters.http.ext_authz", extAuthz(&ir.Auth{Proto: "http", Cluster: "cluster_extauth_gone", TimeoutMs: 5000}))
 		}, `http filter envoy.filters.http.ext_authz: cluster "cluster_extauth_gone" does not exist`},
 		{"tracing collector cluster missing", func(t *testing.T, c *Config) {
-			hcm := &hcmv3.HttpConnectionManager{}
-			if err := c.Listeners[0].FilterChains[0].Filters[0].GetTypedConfig().UnmarshalTo(hcm); err != nil {
-				t.Fatal(err)
-			}
 			tr := &translator{decoded: map[*anypb.Any]proto.Message{}}
-			hcm.Tracing = tr.tracing(&ir.Tracing{Driver: "zipkin", Cluster: "cluster_tracing_gone", CollectorEndpoint: "/api/v2/spans", CollectorEndpointVersion: "HTTP_JSON"})
-			c.Listeners[0].FilterChains[0].Filters[0].ConfigType = &listenerv3.Filter_TypedConfig{TypedConfig: mustAny(t, hcm)}
+			editHCM(t, c, func(hcm *hcmv3.HttpConnectionManager) {
+				hcm.Tracing = tr.tracing(&ir.Tracing{Driver: "zipkin", Cluster: "cluster_tracing_gone", CollectorEndpoint: "/api/v2/spans", CollectorEndpointVersion: "HTTP_JSON"})
+			})
 		}, `tracing envoy.tracers.zipkin: cluster "cluster_tracing_gone" does not exist`},
 		{"invalid route", func(t *testing.T, c *Config) {
-			hcm := &hcmv3.HttpConnectionManager{}
-			if err := c.Listeners[0].FilterChains[0].Filters[0].GetTypedConfig().UnmarshalTo(hcm); err != nil {
-				t.Fatal(err)
-			}
-			hcm.GetRouteConfig().VirtualHosts[0].Routes[0].Match = nil
-			c.Listeners[0].FilterChains[0].Filters[0].ConfigType = &listenerv3.Filter_TypedConfig{TypedConfig: mustAny(t, hcm)}
+			editRoute(t, c, func(r *routev3.Route) { r.Match = nil })
 		}, "route 0: invalid Route.Match: value is required"},
 	}
 	for _, tc := range tests {
@@ -220,12 +212,9 @@ func TestValidateFindsEveryKindOfProblem(t *testing.T) {
 // manager.
 func addHTTPFilter(t *testing.T, c *Config, name string, m proto.Message) {
 	t.Helper()
-	hcm := &hcmv3.HttpConnectionManager{}
-	if err := c.Listeners[0].FilterChains[0].Filters[0].GetTypedConfig().UnmarshalTo(hcm); err != nil {
-		t.Fatal(err)
-	}
-	hcm.HttpFilters = append([]*hcmv3.HttpFilter{{Name: name, ConfigType: &hcmv3.HttpFilter_TypedConfig{TypedConfig: mustAny(t, m)}}}, hcm.HttpFilters...)
-	c.Listeners[0].FilterChains[0].Filters[0].ConfigType = &listenerv3.Filter_TypedConfig{TypedConfig: mustAny(t, hcm)}
+	editHCM(t, c, func(hcm *hcmv3.HttpConnectionManager) {
+		hcm.HttpFilters = append([]*hcmv3.HttpFilter{{Name: name, ConfigType: &hcmv3.HttpFilter_TypedConfig{TypedConfig: mustAny(t, m)}}}, hcm.HttpFilters...)
+	})
 }
 
 // editRoute changes the first route of the first listener's connection
