@@ -1,0 +1,55 @@
+// Package re2size tells how large a program RE2 compiles a regular
+// expression to: the number RE2::ProgramSize() returns, which Envoy holds
+// every regex in its configuration to (max_program_size, or the runtime's
+// re2.max_program_size.error_level). Envoy refuses a whole route table
+// over one regex above the limit, so the translator checks each regex
+// before it is written.
+//
+// Go's regexp/syntax parses RE2's syntax, but its compiler works on runes
+// and RE2's on UTF-8 bytes: `.` is 3 instructions to Go and 12 to RE2,
+// `\p{L}` 4 and 1,198. So the count is RE2's own, worked out step by step
+// as RE2 does it (read from RE2's parse.cc, simplify.cc, compile.cc and
+// prog.cc for their contract): the parse tree is brought to the shape
+// RE2's parser gives, simplified as RE2 simplifies it, compiled to RE2's
+// instructions, and flattened as RE2 flattens them. The tests hold the
+// count to RE2's on a corpus measured with RE2 itself.
+package re2size
+
+import (
+	"errors"
+	"regexp/syntax"
+)
+
+// maxInstructions is about the largest program RE2 compiles with its
+// default memory budget (two thirds of 8 MiB, at 8 bytes an instruction);
+// beyond it RE2 refuses the pattern as too large.
+const maxInstructions = 699_000
+
+// ErrTooLarge is returned for a pattern RE2 would refuse to compile.
+var ErrTooLarge = errors.New("pattern too large: RE2 would refuse to compile it")
+
+// ProgramSize is the size of the program RE2 compiles expr to with its
+// default options (UTF-8, Perl syntax), as Envoy compiles it. A pattern
+// that does not parse returns the parse error.
+func ProgramSize(expr string) (int, error) {
+	re, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil {
+		return 0, err
+	}
+	return programSize(fromSyntax(re))
+}
+
+func programSize(re *node) (int, error) {
+	// RE2 matches a required literal prefix (^abc...) by itself and
+	// compiles only what follows it.
+	if suffix, ok := requiredPrefix(re); ok {
+		re = suffix
+	}
+	c := newCompiler()
+	prog, err := c.compile(re)
+	if err != nil {
+		return 0, err
+	}
+	prog.optimize()
+	return prog.flatten(), nil
+}
