@@ -32,11 +32,23 @@ var ErrTooLarge = errors.New("pattern too large: RE2 would refuse to compile it"
 // default options (UTF-8, Perl syntax), as Envoy compiles it. A pattern
 // that does not parse returns the parse error.
 func ProgramSize(expr string) (int, error) {
-	re, err := syntax.Parse(expr, syntax.Perl)
+	re, err := parseForSize(expr)
 	if err != nil {
 		return 0, err
 	}
-	return programSize(fromSyntax(re))
+	return programSize(re)
+}
+
+// parseForSize is expr's tree in the shape RE2's parser gives it.
+func parseForSize(expr string) (*node, error) {
+	re, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil {
+		return nil, err
+	}
+	if marked, err := syntax.Parse(withMarkers(expr), syntax.Perl); err == nil {
+		re = marked
+	}
+	return fromSyntax(re), nil
 }
 
 func programSize(re *node) (int, error) {

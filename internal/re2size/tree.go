@@ -54,7 +54,8 @@ func isRepeatOp(o op) bool { return o == opStar || o == opPlus || o == opQuest }
 //     case), an ASCII letter matched either way, or a class of its case
 //     variants (RE2 keeps only the ASCII pairs as literals);
 //   - a repetition of a repetition with the same flags is squashed, as
-//     RE2's parser squashes (?:a+)? to a*.
+//     RE2's parser squashes (?:a+)? to a*;
+//   - alternations are factored as RE2 factors them (see withMarkers).
 func fromSyntax(re *syntax.Regexp) *node {
 	switch re.Op {
 	case syntax.OpNoMatch:
@@ -68,7 +69,7 @@ func fromSyntax(re *syntax.Regexp) *node {
 		}
 		return &node{op: opConcat, flags: re.Flags, sub: pieces}
 	case syntax.OpCharClass:
-		return &node{op: opCharClass, flags: re.Flags, runes: slices.Clone(re.Rune)}
+		return &node{op: opCharClass, flags: re.Flags &^ syntax.FoldCase, runes: slices.Clone(re.Rune)}
 	case syntax.OpAnyCharNotNL:
 		return &node{op: opCharClass, flags: re.Flags &^ syntax.FoldCase, runes: []rune{0, '\n' - 1, '\n' + 1, unicode.MaxRune}}
 	case syntax.OpAnyChar:
@@ -111,11 +112,11 @@ func fromSyntax(re *syntax.Regexp) *node {
 		}
 		return out
 	case syntax.OpAlternate:
-		out := &node{op: opAlternate, flags: re.Flags}
-		for _, s := range re.Sub {
-			out.sub = append(out.sub, fromSyntax(s))
+		subs := make([]*node, len(re.Sub))
+		for i, s := range re.Sub {
+			subs[i] = withoutMarker(fromSyntax(s))
 		}
-		return out
+		return alternate(subs, re.Flags)
 	}
 	// Go's parser makes no other op.
 	return &node{op: opNoMatch, flags: re.Flags}

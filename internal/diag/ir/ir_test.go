@@ -208,6 +208,23 @@ func TestCheckRegex(t *testing.T) {
 	if err := checkRegex(huge, 2000); err != nil {
 		t.Errorf("a raised regex_max_size allows it: %v", err)
 	}
+	// The size is RE2's, which Envoy checks: counted in UTF-8 bytes, not
+	// in runes as Go counts (Go's compiler makes 4 instructions of \p{L}+
+	// and 68 of the 20 segments; RE2 1,198 and 203, see re2size's corpus).
+	segments := func(n int) string { return "^/api" + strings.Repeat("/[^/]+", n) + "$" }
+	for _, c := range []struct {
+		expr    string
+		refused bool
+	}{
+		{`\p{L}+`, true},
+		{segments(20), true},
+		{segments(19), false},
+	} {
+		err := checkRegex(c.expr, 200)
+		if refused := err != nil && strings.Contains(err.Error(), "exceeds regex_max_size 200"); refused != c.refused {
+			t.Errorf("checkRegex(%q, 200) = %v; refused should be %v", c.expr, err, c.refused)
+		}
+	}
 }
 
 func TestServiceIsIP(t *testing.T) {
