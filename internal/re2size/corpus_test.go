@@ -38,7 +38,7 @@ func TestProgramSizeCorpus(t *testing.T) {
 		if !ok {
 			t.Fatalf("%s:%d: no tab", corpusFile, i+1)
 		}
-		got, err := ProgramSize(expr)
+		got, err := programSizeOf(expr)
 		switch {
 		case want == "error":
 			refused++

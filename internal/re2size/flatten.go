@@ -2,26 +2,36 @@ package re2size
 
 import "slices"
 
-// orderedSet is a set that remembers the order of insertion, as RE2's
-// SparseSet and SparseArray do; RE2's passes walk them in that order.
+// orderedSet is a set of instructions that remembers the order of
+// insertion, as RE2's SparseSet and SparseArray do (RE2's passes walk
+// them in that order). Like them it is sized to the program, so clearing
+// costs what was inserted.
 type orderedSet struct {
-	index map[uint32]int
+	index []int32 // position in items, or -1
 	items []uint32
 }
 
-func newOrderedSet() *orderedSet { return &orderedSet{index: map[uint32]int{}} }
+func newOrderedSet(size int) *orderedSet {
+	s := &orderedSet{index: make([]int32, size)}
+	for i := range s.index {
+		s.index[i] = -1
+	}
+	return s
+}
 
-func (s *orderedSet) has(id uint32) bool { _, ok := s.index[id]; return ok }
+func (s *orderedSet) has(id uint32) bool { return s.index[id] >= 0 }
 
 func (s *orderedSet) add(id uint32) {
 	if !s.has(id) {
-		s.index[id] = len(s.items)
+		s.index[id] = int32(len(s.items))
 		s.items = append(s.items, id)
 	}
 }
 
 func (s *orderedSet) clear() {
-	clear(s.index)
+	for _, id := range s.items {
+		s.index[id] = -1
+	}
 	s.items = s.items[:0]
 }
 
@@ -29,7 +39,7 @@ func (s *orderedSet) clear() {
 // Alt of a .* loop that ends in a match becomes an AltMatch (which
 // flattening writes as an instruction of its own).
 func (p *program) optimize() {
-	q := newOrderedSet()
+	q := newOrderedSet(len(p.inst))
 	enqueue := func(id uint32) {
 		if id != 0 {
 			q.add(id)
@@ -95,14 +105,14 @@ func (p *program) isMatch(id uint32) bool {
 // crossing another root, plus a Nop for each root it reaches and an extra
 // instruction for each AltMatch. The count is RE2's ProgramSize.
 func (p *program) flatten() int {
-	roots := newOrderedSet()
+	roots := newOrderedSet(len(p.inst))
 	roots.add(0)
 	roots.add(p.startUnanchored)
 	roots.add(p.start)
 
 	// Successor roots, and each Alt's predecessors.
-	preds := map[uint32][]uint32{}
-	reachable := newOrderedSet()
+	preds := make([][]uint32, len(p.inst))
+	reachable := newOrderedSet(len(p.inst))
 	var stack []uint32
 	stack = append(stack, p.startUnanchored)
 	for len(stack) > 0 {

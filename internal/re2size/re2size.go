@@ -18,6 +18,7 @@ package re2size
 import (
 	"errors"
 	"regexp/syntax"
+	"sync"
 )
 
 // maxInstructions is about the largest program RE2 compiles with its
@@ -32,6 +33,45 @@ var ErrTooLarge = errors.New("pattern too large: RE2 would refuse to compile it"
 // default options (UTF-8, Perl syntax), as Envoy compiles it. A pattern
 // that does not parse returns the parse error.
 func ProgramSize(expr string) (int, error) {
+	if len(expr) > rememberMaxLen {
+		return programSizeOf(expr)
+	}
+	remembered.Lock()
+	r, ok := remembered.sizes[expr]
+	remembered.Unlock()
+	if ok {
+		return r.size, r.err
+	}
+	size, err := programSizeOf(expr)
+	remembered.Lock()
+	if len(remembered.sizes) >= rememberLimit {
+		clear(remembered.sizes)
+	}
+	remembered.sizes[expr] = sizeResult{size, err}
+	remembered.Unlock()
+	return size, err
+}
+
+// remembered holds the sizes worked out: the same regexes come back with
+// every reconfiguration, and a size costs microseconds (a Unicode class,
+// a millisecond). It is emptied when it holds rememberLimit patterns.
+var remembered = struct {
+	sync.Mutex
+	sizes map[string]sizeResult
+}{sizes: map[string]sizeResult{}}
+
+const (
+	rememberLimit  = 4096
+	rememberMaxLen = 4096
+)
+
+type sizeResult struct {
+	size int
+	err  error
+}
+
+// programSizeOf is ProgramSize, worked out.
+func programSizeOf(expr string) (int, error) {
 	re, err := parseForSize(expr)
 	if err != nil {
 		return 0, err
