@@ -86,12 +86,16 @@ func bootstrap(nodeCluster string, statsd *Statsd) *bootstrapv3.Bootstrap {
 	return out
 }
 
+// regexErrorLevel is the largest RE2 program Envoy accepts for a regex
+// that sets no max_program_size of its own.
+const regexErrorLevel = 200
+
 // layeredRuntime keeps lookups of extensions by name working (Emissary's
 // configurations rely on it) and caps regex program size errors.
 func layeredRuntime() *bootstrapv3.LayeredRuntime {
 	layer, _ := structpb.NewStruct(map[string]any{
 		"envoy.reloadable_features.no_extension_lookup_by_name": false,
-		"re2.max_program_size.error_level":                      200,
+		"re2.max_program_size.error_level":                      regexErrorLevel,
 	})
 	return &bootstrapv3.LayeredRuntime{Layers: []*bootstrapv3.RuntimeLayer{{
 		Name:           "static_layer",

@@ -20,10 +20,12 @@ import (
 	ratelimitv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/ratelimit/v3"
 	hcmv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/http_connection_manager/v3"
 	tcpproxyv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/tcp_proxy/v3"
+	matcherv3 "github.com/envoyproxy/go-control-plane/envoy/type/matcher/v3"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/known/anypb"
 
+	"github.com/emissary-go/emissary/internal/re2size"
 	"github.com/emissary-go/emissary/internal/xds"
 )
 
@@ -46,6 +48,8 @@ func Validate(c *Config) error {
 		}
 	}
 
+	// A route shown in many virtual hosts has its regexes checked once.
+	regexesSeen := map[*routev3.Route]bool{}
 	check := &checker{decoded: c.decoded, routes: make(map[*routev3.Route]routeState, len(c.checked)), seenAnys: map[*anypb.Any]bool{}}
 	for _, r := range c.checked {
 		check.routes[r] = prechecked
@@ -99,6 +103,7 @@ func Validate(c *Config) error {
 			if rc := hcm.GetRouteConfig(); rc != nil {
 				add(checkRouteClusters(name, rc, clusters))
 				add(domainClashes(name, rc))
+				add(checkRouteRegexes(name, rc, regexesSeen))
 			}
 			// What calls out (authorization, rate limits, access log
 			// and tracing services) must call clusters that exist.
@@ -495,6 +500,58 @@ func checkRouteClusters(listener string, rc *routev3.RouteConfiguration, cluster
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// checkRouteRegexes reports a route regex whose RE2 program is larger
+// than its max_program_size (or, without one, the runtime's error level
+// the bootstrap sets): Envoy refuses the whole route table over it. The
+// translator leaves such Mappings out; this is the net under it.
+func checkRouteRegexes(listener string, rc *routev3.RouteConfiguration, seen map[*routev3.Route]bool) error {
+	var errs []error
+	for _, vh := range rc.GetVirtualHosts() {
+		for i, r := range vh.GetRoutes() {
+			if seen[r] {
+				continue
+			}
+			seen[r] = true
+			for _, re := range routeRegexes(r) {
+				limit := regexErrorLevel
+				if m := re.GetGoogleRe2().GetMaxProgramSize(); m != nil {
+					limit = int(m.GetValue())
+				}
+				size, err := re2size.ProgramSize(re.GetRegex())
+				if err == nil && size > limit {
+					err = fmt.Errorf("RE2 program size %d exceeds max_program_size %d", size, limit)
+				}
+				if err != nil {
+					errs = append(errs, fmt.Errorf("%s: route config %s: virtual host %s: route %d: regex %q: %w", listener, rc.GetName(), vh.GetName(), i, re.GetRegex(), err))
+				}
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// routeRegexes are the regexes a route's match and action hold.
+func routeRegexes(r *routev3.Route) []*matcherv3.RegexMatcher {
+	var out []*matcherv3.RegexMatcher
+	add := func(re *matcherv3.RegexMatcher) {
+		if re != nil {
+			out = append(out, re)
+		}
+	}
+	m := r.GetMatch()
+	add(m.GetSafeRegex())
+	for _, h := range m.GetHeaders() {
+		add(h.GetSafeRegexMatch())
+		add(h.GetStringMatch().GetSafeRegex())
+	}
+	for _, q := range m.GetQueryParameters() {
+		add(q.GetStringMatch().GetSafeRegex())
+	}
+	add(r.GetRoute().GetRegexRewrite().GetPattern())
+	add(r.GetRedirect().GetRegexRewrite().GetPattern())
+	return out
 }
 
 // calledClusters are the clusters a filter's, access log's or tracer's

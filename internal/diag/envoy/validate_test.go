@@ -16,9 +16,11 @@ import (
 	routerv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/router/v3"
 	hcmv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/http_connection_manager/v3"
 	tcpproxyv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/tcp_proxy/v3"
+	matcherv3 "github.com/envoyproxy/go-control-plane/envoy/type/matcher/v3"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/anypb"
 	"google.golang.org/protobuf/types/known/durationpb"
+	"google.golang.org/protobuf/types/known/wrapperspb"
 
 	"github.com/emissary-go/emissary/internal/diag/diagtest"
 	"github.com/emissary-go/emissary/internal/diag/ir"
@@ -195,6 +197,21 @@ func TestValidateFindsEveryKindOfProblem(t *testing.T) {
 		{"invalid route", func(t *testing.T, c *Config) {
 			editRoute(t, c, func(r *routev3.Route) { r.Match = nil })
 		}, "route 0: invalid Route.Match: value is required"},
+		{"regex over its max_program_size", func(t *testing.T, c *Config) {
+			editRoute(t, c, func(r *routev3.Route) {
+				r.Match.PathSpecifier = &routev3.RouteMatch_SafeRegex{SafeRegex: &matcherv3.RegexMatcher{
+					EngineType: &matcherv3.RegexMatcher_GoogleRe2{GoogleRe2: &matcherv3.RegexMatcher_GoogleRE2{MaxProgramSize: wrapperspb.UInt32(1000)}},
+					Regex:      `/\p{L}+`,
+				}}
+			})
+		}, `regex "/\\p{L}+": RE2 program size 1199 exceeds max_program_size 1000`}, // RE2 says 1199
+		{"header regex over the runtime's limit", func(t *testing.T, c *Config) {
+			editRoute(t, c, func(r *routev3.Route) {
+				r.Match.Headers = append(r.Match.Headers, &routev3.HeaderMatcher{Name: "x-name", HeaderMatchSpecifier: &routev3.HeaderMatcher_StringMatch{
+					StringMatch: &matcherv3.StringMatcher{MatchPattern: &matcherv3.StringMatcher_SafeRegex{SafeRegex: &matcherv3.RegexMatcher{Regex: `\pL`}}},
+				}})
+			})
+		}, "RE2 program size 1197 exceeds max_program_size 200"}, // RE2 says 1197
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
