@@ -440,14 +440,23 @@ func (c *compiler) literal(r rune, fold bool) frag {
 	if r < 0x80 {
 		return c.byteRange(uint8(r), uint8(r), fold)
 	}
-	var f frag
-	for i, b := range encodeRune(r) {
-		g := c.byteRange(b, b, false)
-		if i == 0 {
-			f = g
-		} else {
-			f = c.cat(f, g)
-		}
+	var parts []frag
+	for _, b := range encodeRune(r) {
+		parts = append(parts, c.byteRange(b, b, false))
+	}
+	return join(parts, c.cat)
+}
+
+// join folds frags left to right with cat or alt, as RE2's compiler
+// joins a node's children once each is compiled. No frags match
+// nothing.
+func join(frags []frag, with func(a, b frag) frag) frag {
+	if len(frags) == 0 {
+		return frag{}
+	}
+	f := frags[0]
+	for _, g := range frags[1:] {
+		f = with(f, g)
 	}
 	return f
 }
@@ -509,23 +518,9 @@ func (c *compiler) walk(re *node) frag {
 	case opEmptyMatch:
 		return c.nop()
 	case opConcat:
-		if len(children) == 0 {
-			return frag{}
-		}
-		f := children[0]
-		for _, g := range children[1:] {
-			f = c.cat(f, g)
-		}
-		return f
+		return join(children, c.cat)
 	case opAlternate:
-		if len(children) == 0 {
-			return frag{}
-		}
-		f := children[0]
-		for _, g := range children[1:] {
-			f = c.alt(f, g)
-		}
-		return f
+		return join(children, c.alt)
 	case opStar:
 		return c.star(children[0], nongreedy)
 	case opPlus:
@@ -537,16 +532,11 @@ func (c *compiler) walk(re *node) frag {
 			return c.nop()
 		}
 		fold := re.flags&syntax.FoldCase != 0
-		var f frag
+		runes := make([]frag, len(re.runes))
 		for i, r := range re.runes {
-			g := c.literal(r, fold)
-			if i == 0 {
-				f = g
-			} else {
-				f = c.cat(f, g)
-			}
+			runes[i] = c.literal(r, fold)
 		}
-		return f
+		return join(runes, c.cat)
 	case opAnyChar:
 		c.beginRange()
 		c.addRuneRange(0, unicode.MaxRune, false)

@@ -103,11 +103,8 @@ func emptyWidthRepeat(p string) bool {
 	}
 	var walk func(n *node) bool
 	walk = func(n *node) bool {
-		if n.op == opRepeat {
-			x := n.sub[0]
-			if isEmptyWidth(x) || (x.op == opConcat || x.op == opAlternate) && len(x.sub) > 0 && allEmptyWidth(x.sub) {
-				return true
-			}
+		if n.op == opRepeat && emptyWidthOnly(n.sub[0]) {
+			return true
 		}
 		for _, s := range n.sub {
 			if walk(s) {

@@ -232,15 +232,14 @@ func leadingString(re *node) ([]rune, syntax.Flags) {
 func leadingStrings(subs []*node) []splice {
 	var out []splice
 	start := 0
-	var runes []rune
+	var runes []rune // the run's common prefix; none before the first
 	var runeFlags syntax.Flags
-	first := true
 	for i := 0; i <= len(subs); i++ {
 		var runesI []rune
 		var flagsI syntax.Flags
 		if i < len(subs) {
 			runesI, flagsI = leadingString(subs[i])
-			if !first && flagsI == runeFlags {
+			if flagsI == runeFlags {
 				same := 0
 				for same < len(runes) && same < len(runesI) && runes[same] == runesI[same] {
 					same++
@@ -259,7 +258,7 @@ func leadingStrings(subs []*node) []splice {
 			out = append(out, s)
 		}
 		if i < len(subs) {
-			start, runes, runeFlags, first = i, runesI, flagsI, false
+			start, runes, runeFlags = i, runesI, flagsI
 		}
 	}
 	return out
@@ -283,12 +282,7 @@ func removeLeading(re *node, n, depth int) *node {
 			out.sub = append([]*node{first}, re.sub[1:]...)
 			return &out
 		}
-		if len(re.sub) == 2 {
-			return re.sub[1]
-		}
-		out := *re
-		out.sub = re.sub[1:]
-		return &out
+		return withoutFirst(re)
 	case opLiteral:
 		if n >= len(re.runes) {
 			return &node{op: opEmptyMatch, flags: re.flags}
@@ -316,21 +310,24 @@ func leadingPiece(re *node) *node {
 }
 
 func removeLeadingPiece(re *node) *node {
-	if re.op == opEmptyMatch {
+	switch {
+	case leadingPiece(re) == nil:
 		return re
-	}
-	if re.op == opConcat && len(re.sub) >= 2 {
-		if re.sub[0].op == opEmptyMatch {
-			return re
-		}
-		if len(re.sub) == 2 {
-			return re.sub[1]
-		}
-		out := *re
-		out.sub = re.sub[1:]
-		return &out
+	case re.op == opConcat && len(re.sub) >= 2:
+		return withoutFirst(re)
 	}
 	return &node{op: opEmptyMatch, flags: re.flags}
+}
+
+// withoutFirst is a concatenation of two or more without its first
+// part: the second alone, or the rest.
+func withoutFirst(re *node) *node {
+	if len(re.sub) == 2 {
+		return re.sub[1]
+	}
+	out := *re
+	out.sub = re.sub[1:]
+	return &out
 }
 
 func factorablePiece(re *node) bool {

@@ -150,7 +150,7 @@ func (p *program) flatten() int {
 		if root == p.startUnanchored || root == p.start {
 			continue
 		}
-		p.flood(root, roots, reachable, &stack, false)
+		p.flood(root, roots, reachable, &stack)
 		for _, id := range reachable.items {
 			for _, pred := range preds[id] {
 				if !reachable.has(pred) {
@@ -162,16 +162,15 @@ func (p *program) flatten() int {
 
 	size := 0
 	for _, root := range roots.items {
-		size += p.flood(root, roots, reachable, &stack, true)
+		size += p.flood(root, roots, reachable, &stack)
 	}
 	return size
 }
 
 // flood visits what root reaches without crossing another root or
 // passing a byte, capture or empty-width instruction, leaving it in
-// reachable. It returns how many instructions the root's list has
-// (counted when count is set).
-func (p *program) flood(root uint32, roots, reachable *orderedSet, stack *[]uint32, count bool) int {
+// reachable. It returns how many instructions the root's list has.
+func (p *program) flood(root uint32, roots, reachable *orderedSet, stack *[]uint32) int {
 	n := 0
 	reachable.clear()
 	*stack = append((*stack)[:0], root)
@@ -187,7 +186,7 @@ func (p *program) flood(root uint32, roots, reachable *orderedSet, stack *[]uint
 			ip := p.inst[id]
 			switch ip.op {
 			case instAltMatch, instAlt:
-				if ip.op == instAltMatch && count {
+				if ip.op == instAltMatch {
 					n++
 				}
 				*stack = append(*stack, ip.out1)

@@ -69,19 +69,14 @@ func coalesce(re *node) *node {
 		changed = changed || subs[i] != s
 	}
 	if re.op == opConcat {
-		can := false
+		coalesced := false
 		for i := 0; i+1 < len(subs); i++ {
 			if canCoalesce(subs[i], subs[i+1]) {
-				can = true
-				break
+				subs[i], subs[i+1] = doCoalesce(subs[i], subs[i+1])
+				coalesced = true
 			}
 		}
-		if can {
-			for i := 0; i+1 < len(subs); i++ {
-				if canCoalesce(subs[i], subs[i+1]) {
-					subs[i], subs[i+1] = doCoalesce(subs[i], subs[i+1])
-				}
-			}
+		if coalesced {
 			kept := subs[:0]
 			for _, s := range subs {
 				if s.op != opEmptyMatch {
@@ -279,43 +274,43 @@ func isEmptyWidth(re *node) bool {
 	return false
 }
 
-// simplifyRepeat writes x{min,max} with *, + and ?: x{2,5} is
-// xx(x(x(x)?)?)?, x{3,} is xxx+.
-func simplifyRepeat(x *node, min, max int, flags syntax.Flags) *node {
-	if isEmptyWidth(x) || ((x.op == opConcat || x.op == opAlternate) && len(x.sub) > 0 && allEmptyWidth(x.sub)) {
-		min, max = minInt(min, 1), minInt(max, 1)
+// simplifyRepeat writes x{lo,hi} with *, + and ?: x{2,5} is
+// xx(x(x(x)?)?)?, x{3,} is xxx+ (hi -1 is no maximum).
+func simplifyRepeat(x *node, lo, hi int, flags syntax.Flags) *node {
+	if emptyWidthOnly(x) {
+		lo, hi = min(lo, 1), min(hi, 1)
 	}
-	if max == -1 {
-		switch min {
+	if hi == -1 {
+		switch lo {
 		case 0:
 			return repeatOf(opStar, x, flags)
 		case 1:
 			return repeatOf(opPlus, x, flags)
 		}
-		subs := make([]*node, min)
-		for i := range min - 1 {
+		subs := make([]*node, lo)
+		for i := range lo - 1 {
 			subs[i] = x
 		}
-		subs[min-1] = repeatOf(opPlus, x, flags)
+		subs[lo-1] = repeatOf(opPlus, x, flags)
 		return concat(subs, flags)
 	}
-	if min == 0 && max == 0 {
+	if lo == 0 && hi == 0 {
 		return &node{op: opEmptyMatch, flags: flags}
 	}
-	if min == 1 && max == 1 {
+	if lo == 1 && hi == 1 {
 		return x
 	}
 	var out *node
-	if min > 0 {
-		subs := make([]*node, min)
+	if lo > 0 {
+		subs := make([]*node, lo)
 		for i := range subs {
 			subs[i] = x
 		}
 		out = concat(subs, flags)
 	}
-	if max > min {
+	if hi > lo {
 		suffix := repeatOf(opQuest, x, flags)
-		for i := min + 1; i < max; i++ {
+		for i := lo + 1; i < hi; i++ {
 			suffix = repeatOf(opQuest, &node{op: opConcat, flags: flags, sub: []*node{x, suffix}}, flags)
 		}
 		if out == nil {
@@ -330,21 +325,22 @@ func simplifyRepeat(x *node, min, max int, flags syntax.Flags) *node {
 	return out
 }
 
-func allEmptyWidth(subs []*node) bool {
-	for _, s := range subs {
+// emptyWidthOnly reports whether x matches only empty text at a place:
+// an assertion, or a concatenation or alternation of them. RE2 repeats
+// these at most once.
+func emptyWidthOnly(x *node) bool {
+	if isEmptyWidth(x) {
+		return true
+	}
+	if (x.op != opConcat && x.op != opAlternate) || len(x.sub) == 0 {
+		return false
+	}
+	for _, s := range x.sub {
 		if !isEmptyWidth(s) {
 			return false
 		}
 	}
 	return true
-}
-
-// minInt is min for RE2's counts, where -1 (no maximum) is the least.
-func minInt(a, b int) int {
-	if a < b {
-		return a
-	}
-	return b
 }
 
 // anchorStart reports whether re must match at the start of the text

@@ -46,6 +46,18 @@ type node struct {
 
 func isRepeatOp(o op) bool { return o == opStar || o == opPlus || o == opQuest }
 
+// plainOps are Go's ops that carry nothing but their flags, each the
+// same in RE2's tree; repeatOps are its repetitions.
+var (
+	plainOps = map[syntax.Op]op{
+		syntax.OpNoMatch: opNoMatch, syntax.OpEmptyMatch: opEmptyMatch, syntax.OpAnyChar: opAnyChar,
+		syntax.OpBeginLine: opBeginLine, syntax.OpEndLine: opEndLine,
+		syntax.OpBeginText: opBeginText, syntax.OpEndText: opEndText,
+		syntax.OpWordBoundary: opWordBoundary, syntax.OpNoWordBoundary: opNoWordBoundary,
+	}
+	repeatOps = map[syntax.Op]op{syntax.OpStar: opStar, syntax.OpPlus: opPlus, syntax.OpQuest: opQuest}
+)
+
 // fromSyntax is re in the shape RE2's parser gives it. Go's parser is a
 // port of RE2's and mostly agrees; where they differ, RE2's shape is
 // rebuilt:
@@ -57,11 +69,10 @@ func isRepeatOp(o op) bool { return o == opStar || o == opPlus || o == opQuest }
 //     RE2's parser squashes (?:a+)? to a*;
 //   - alternations are factored as RE2 factors them (see withMarkers).
 func fromSyntax(re *syntax.Regexp) *node {
+	if o, ok := plainOps[re.Op]; ok {
+		return &node{op: o, flags: re.Flags}
+	}
 	switch re.Op {
-	case syntax.OpNoMatch:
-		return &node{op: opNoMatch, flags: re.Flags}
-	case syntax.OpEmptyMatch:
-		return &node{op: opEmptyMatch, flags: re.Flags}
 	case syntax.OpLiteral:
 		pieces := literalPieces(re)
 		if len(pieces) == 1 {
@@ -72,24 +83,10 @@ func fromSyntax(re *syntax.Regexp) *node {
 		return &node{op: opCharClass, flags: re.Flags &^ syntax.FoldCase, runes: slices.Clone(re.Rune)}
 	case syntax.OpAnyCharNotNL:
 		return &node{op: opCharClass, flags: re.Flags &^ syntax.FoldCase, runes: []rune{0, '\n' - 1, '\n' + 1, unicode.MaxRune}}
-	case syntax.OpAnyChar:
-		return &node{op: opAnyChar, flags: re.Flags}
-	case syntax.OpBeginLine:
-		return &node{op: opBeginLine, flags: re.Flags}
-	case syntax.OpEndLine:
-		return &node{op: opEndLine, flags: re.Flags}
-	case syntax.OpBeginText:
-		return &node{op: opBeginText, flags: re.Flags}
-	case syntax.OpEndText:
-		return &node{op: opEndText, flags: re.Flags}
-	case syntax.OpWordBoundary:
-		return &node{op: opWordBoundary, flags: re.Flags}
-	case syntax.OpNoWordBoundary:
-		return &node{op: opNoWordBoundary, flags: re.Flags}
 	case syntax.OpCapture:
 		return &node{op: opCapture, flags: re.Flags, cap: re.Cap, name: re.Name, sub: []*node{fromSyntax(re.Sub[0])}}
 	case syntax.OpStar, syntax.OpPlus, syntax.OpQuest:
-		o := map[syntax.Op]op{syntax.OpStar: opStar, syntax.OpPlus: opPlus, syntax.OpQuest: opQuest}[re.Op]
+		o := repeatOps[re.Op]
 		sub := fromSyntax(re.Sub[0])
 		if isRepeatOp(sub.op) && sub.flags == re.Flags {
 			if sub.op == o {
