@@ -14,6 +14,16 @@
 // one reconfiguration's allocation; nothing is kept from one burst to the
 // next.
 //
+// Between bursts the collector's target is what it was, with a floor:
+// the heap may grow to at least Floor before a collection. Every
+// collection marks what is live, and a control plane's live heap is a
+// few megabytes of protobuf descriptors and API schemes before it holds
+// any configuration. With a small configuration, GOGC 100 would collect
+// every few megabytes allocated, marking those descriptors each time to
+// free a little: reconfigurations in quick succession would spend a
+// quarter of their time on it. Once the live heap is Floor/2 or more the
+// floor changes nothing.
+//
 // A GOGC set in the environment is the operator's choice: it is left
 // alone.
 package gcburst
@@ -21,16 +31,24 @@ package gcburst
 import (
 	"os"
 	"runtime/debug"
+	"runtime/metrics"
 	"sync"
 )
 
 // Percent is the collector's target (GOGC) while a burst runs.
 const Percent = 1000
 
+// Floor is the least heap the collector lets grow between bursts.
+const Floor = 32 << 20
+
 var (
 	mu     sync.Mutex
 	active int
-	saved  int
+	// base is the collector's target outside bursts, and restored the
+	// target the last burst left (base, or higher for the floor): a
+	// target found at a burst's start that is not restored was set by
+	// someone else, and becomes the base.
+	base, restored int
 	// operatorSet is whether GOGC was set for the process.
 	operatorSet = os.Getenv("GOGC") != ""
 )
@@ -44,7 +62,9 @@ func Begin() (end func()) {
 	}
 	mu.Lock()
 	if active == 0 {
-		saved = debug.SetGCPercent(Percent)
+		if prev := debug.SetGCPercent(Percent); prev != restored || restored == 0 {
+			base = prev
+		}
 	}
 	active++
 	mu.Unlock()
@@ -54,8 +74,49 @@ func Begin() (end func()) {
 			mu.Lock()
 			defer mu.Unlock()
 			if active--; active == 0 {
-				debug.SetGCPercent(saved)
+				live, scanned := lastCollection()
+				restored = withFloor(base, live, scanned)
+				debug.SetGCPercent(restored)
 			}
 		})
 	}
+}
+
+// withFloor is the target percent that lets the heap grow to Floor, or
+// percent when that already does. The collector's goal is what is live
+// plus percent% of what it scans (the live heap, stacks and globals),
+// and never under percent% of 4 MB (the runtime's minimum heap): the
+// percent is kept to what makes that minimum Floor, or a tiny heap
+// would be let grow far past it. A collector turned off (a negative
+// percent) stays off.
+func withFloor(percent int, live, scanned uint64) int {
+	if percent < 0 || live == 0 || scanned == 0 || live >= Floor {
+		return percent
+	}
+	const runtimeMinimum = 4 << 20
+	return max(percent, min(int((Floor-live)*100/scanned), Floor*100/runtimeMinimum))
+}
+
+// lastCollection is the heap the last collection found live, and what
+// it scanned: that heap, the stacks and the globals (0s before any).
+func lastCollection() (live, scanned uint64) {
+	samples := []metrics.Sample{
+		{Name: "/gc/heap/live:bytes"},
+		{Name: "/gc/scan/stack:bytes"},
+		{Name: "/gc/scan/globals:bytes"},
+	}
+	metrics.Read(samples)
+	var v [3]uint64
+	for i, s := range samples {
+		if s.Value.Kind() == metrics.KindUint64 {
+			v[i] = s.Value.Uint64()
+		}
+	}
+	return v[0], v[0] + v[1] + v[2]
+}
+
+// liveHeap is the heap the last collection found live (0 before any).
+func liveHeap() uint64 {
+	live, _ := lastCollection()
+	return live
 }

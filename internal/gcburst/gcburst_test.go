@@ -19,8 +19,23 @@ func setOperatorSet(t *testing.T, v bool) {
 	t.Cleanup(func() { operatorSet = prev })
 }
 
+// bigLiveHeap keeps more than Floor live, collected, so that the floor
+// changes nothing, until the test ends.
+func bigLiveHeap(t *testing.T) {
+	live := make([][]byte, 0, 48)
+	for range 48 {
+		live = append(live, make([]byte, 1<<20))
+	}
+	runtime.GC()
+	if h := liveHeap(); h < Floor {
+		t.Fatalf("live heap %d after keeping 48 MiB, want at least Floor", h)
+	}
+	t.Cleanup(func() { runtime.KeepAlive(live) })
+}
+
 func TestBurstRaisesTheTargetAndRestoresIt(t *testing.T) {
 	setOperatorSet(t, false)
+	bigLiveHeap(t)
 	defer debug.SetGCPercent(debug.SetGCPercent(70))
 	end := Begin()
 	if got := gcPercent(); got != Percent {
@@ -38,6 +53,7 @@ func TestBurstRaisesTheTargetAndRestoresIt(t *testing.T) {
 
 func TestOverlappingBurstsRestoreWhenTheLastEnds(t *testing.T) {
 	setOperatorSet(t, false)
+	bigLiveHeap(t)
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
 	endA := Begin()
 	endB := Begin()
@@ -99,4 +115,83 @@ func TestBurstGarbageIsCollectedAfterwards(t *testing.T) {
 	}
 	runtime.KeepAlive(live)
 	runtime.KeepAlive(sink)
+}
+
+func TestWithFloor(t *testing.T) {
+	const MiB = 1 << 20
+	for _, c := range []struct {
+		percent       int
+		live, scanned uint64
+		want          int
+	}{
+		{100, 8 * MiB, 8 * MiB, 300},   // 8 MiB may grow by 300% to 32 MiB
+		{100, 4 * MiB, 4 * MiB, 700},   // 4 MiB by 700%
+		{100, 4 * MiB, 7 * MiB, 400},   // 400% of 7 MiB scanned: 28 MiB more
+		{1000, 8 * MiB, 8 * MiB, 1000}, // already past the floor
+		{100, 16 * MiB, 16 * MiB, 100}, // GOGC 100 reaches the floor by itself
+		{100, 64 * MiB, 64 * MiB, 100}, // above the floor
+		{100, 0, 0, 100},               // nothing collected yet: nothing known
+		{-1, 8 * MiB, 8 * MiB, -1},     // off stays off
+		{50, Floor - 1, Floor - 1, 50}, // a byte under the floor: 0% is less
+		{10, 30 * MiB, 30 * MiB, 10},   // 30 MiB: 6% would do, 10% stays
+	} {
+		if got := withFloor(c.percent, c.live, c.scanned); got != c.want {
+			t.Errorf("withFloor(%d, %d, %d) = %d, want %d", c.percent, c.live, c.scanned, got, c.want)
+		}
+	}
+}
+
+// TestSmallHeapIsNotCollectedBelowTheFloor checks the floor on the real
+// collector: after a burst, with a few megabytes live, allocating up to
+// the floor runs no collection, and going well past it does.
+func TestSmallHeapIsNotCollectedBelowTheFloor(t *testing.T) {
+	setOperatorSet(t, false)
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	runtime.GC()
+	live, scanned := lastCollection()
+	if live == 0 || live > Floor/4 {
+		t.Fatalf("live heap %d bytes: this test needs a small one", live)
+	}
+	Begin()()
+	if got, want := gcPercent(), withFloor(100, live, scanned); got != want || got <= 100 {
+		t.Fatalf("GOGC after a burst with %d bytes live = %d, want %d (over 100)", live, got, want)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	var sink []byte
+	// Half of what the floor leaves: no collection.
+	for range (Floor - live) / 2 / (256 << 10) {
+		sink = make([]byte, 256<<10)
+	}
+	runtime.ReadMemStats(&after)
+	if n := after.NumGC - before.NumGC; n != 0 {
+		t.Errorf("%d collections with the heap under the floor; want none", n)
+	}
+	// Twice the floor: collected.
+	for range 2 * Floor / (256 << 10) {
+		sink = make([]byte, 256<<10)
+	}
+	runtime.ReadMemStats(&after)
+	if after.NumGC == before.NumGC {
+		t.Errorf("no collection after allocating twice the floor")
+	}
+	runtime.KeepAlive(sink)
+}
+
+// TestTargetSetBetweenBurstsBecomesTheBase: a target someone sets
+// between bursts is the one restored (with the floor), not the one
+// before it.
+func TestTargetSetBetweenBurstsBecomesTheBase(t *testing.T) {
+	setOperatorSet(t, false)
+	bigLiveHeap(t)
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	Begin()()
+	if got := gcPercent(); got != 100 {
+		t.Fatalf("GOGC after the first burst = %d, want 100", got)
+	}
+	debug.SetGCPercent(40)
+	Begin()()
+	if got := gcPercent(); got != 40 {
+		t.Fatalf("GOGC after a burst, 40 set before it = %d, want 40", got)
+	}
 }
