@@ -111,7 +111,13 @@ func (c *Config) EnvoyJSON() ([]byte, error) {
 
 // EnvoyJSONDoc is envoy.json in pieces, ready to be written.
 func (c *Config) EnvoyJSONDoc() (*JSONDoc, error) {
-	t := &template{decoded: c.decoded, routeIndex: map[*routev3.Route]int{}, sharedIndex: map[proto.Message]int{}}
+	// Most pieces are the distinct routes (c.checked) and the clusters.
+	t := &template{
+		pieces:      make([]piece, 0, len(c.checked)+len(c.Clusters)+64),
+		decoded:     c.decoded,
+		routeIndex:  make(map[*routev3.Route]int, len(c.checked)),
+		sharedIndex: map[proto.Message]int{},
+	}
 	var listeners, clusters []int
 	for _, l := range c.Listeners {
 		listeners = append(listeners, t.listener(l))
@@ -389,35 +395,42 @@ func (t *template) expand(out *JSONDoc, parts [][]byte, i int) error {
 // named like this.
 const placeholder = "emissary-go-placeholder"
 
+// lastJSON is how many bytes marshalAll wrote last time: a hint for the
+// size of the next one's memory, nothing more.
+var lastJSON atomic.Int64
+
 // marshalAll marshals messages compactly on every core.
 func marshalAll(msgs []proto.Message, decoded map[*anypb.Any]proto.Message) ([][]byte, error) {
 	parts := make([][]byte, len(msgs))
 	var (
-		g    errgroup.Group
-		next atomic.Int64
+		g       errgroup.Group
+		next    atomic.Int64
+		written atomic.Int64
 	)
+	// The pieces are written into slabs of one allocation sized by last
+	// time's total: the workers share it, however unevenly they share
+	// the pieces.
+	mem := newSlabs(int(lastJSON.Load()) * 9 / 8)
+	defer func() { lastJSON.Store(written.Load()) }()
 	for range runtime.GOMAXPROCS(0) {
 		g.Go(func() error {
-			// Each worker appends its pieces to a chunk of memory; a
-			// part is a window on it. A new chunk, twice the last up to a
-			// megabyte, is started when little room is left: never the
-			// old one grown, and copied.
-			const room = 16 << 10
-			chunk := 64 << 10
+			// A part is a window on the worker's slab. A piece that
+			// outgrows the slab moves, with the slab's other bytes, to
+			// a larger buffer (append's), which then serves as the slab.
 			var buf []byte
 			for {
 				i := int(next.Add(1) - 1)
 				if i >= len(msgs) {
 					return nil
 				}
-				if cap(buf)-len(buf) < room {
-					buf = make([]byte, 0, chunk)
-					chunk = min(2*chunk, 1<<20)
+				if cap(buf)-len(buf) < slabRoom {
+					buf = mem.slab()
 				}
 				start := len(buf)
 				var ok bool
 				if buf, ok = appendJSON(buf, msgs[i], decoded); ok {
 					parts[i] = buf[start:len(buf):len(buf)]
+					written.Add(int64(len(parts[i])))
 					continue
 				}
 				buf = buf[:start]
@@ -430,6 +443,42 @@ func marshalAll(msgs []proto.Message, decoded map[*anypb.Any]proto.Message) ([][
 		})
 	}
 	return parts, g.Wait()
+}
+
+// slabs hands out pieces of one allocation to concurrent writers, then,
+// when it is used up, chunks of their own.
+type slabs struct {
+	mem  []byte
+	used atomic.Int64
+	// own is the size of the next chunk made when mem is used up.
+	own atomic.Int64
+}
+
+const (
+	slabSize = 32 << 10
+	// slabRoom is the room under which a writer takes a new slab rather
+	// than risk a piece moving.
+	slabRoom = 4 << 10
+)
+
+func newSlabs(size int) *slabs {
+	s := &slabs{}
+	if size > 0 {
+		s.mem = make([]byte, size+slabSize)
+	}
+	s.own.Store(64 << 10)
+	return s
+}
+
+func (s *slabs) slab() []byte {
+	if end := int(s.used.Add(slabSize)); end <= len(s.mem) {
+		return s.mem[end-slabSize : end-slabSize : end]
+	}
+	// Used up (or no hint): chunks of a writer's own, each twice the
+	// last up to a megabyte.
+	n := int(s.own.Load())
+	s.own.Store(min(2*int64(n), 1<<20))
+	return make([]byte, 0, n)
 }
 
 // appendJSON writes the messages that make up most of envoy.json with
