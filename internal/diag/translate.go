@@ -8,11 +8,10 @@ import (
 	"slices"
 	"strconv"
 
-	"golang.org/x/sync/errgroup"
-
 	"github.com/emissary-go/emissary/internal/diag/envoy"
 	"github.com/emissary-go/emissary/internal/diag/ir"
 	"github.com/emissary-go/emissary/internal/gcburst"
+	"github.com/emissary-go/emissary/internal/parallel"
 	"github.com/emissary-go/emissary/internal/snapshot"
 	"github.com/emissary-go/emissary/internal/xds"
 )
@@ -70,6 +69,10 @@ type TranslateOptions struct {
 // be written).
 func Translate(snap *snapshot.Snapshot, opts TranslateOptions) (*Output, error) {
 	defer gcburst.Begin()()
+	// The crew's helpers wake while the IR's first, serial steps run.
+	crew := parallel.StartCrew()
+	defer crew.Stop()
+	opts.IR.Crew, opts.Envoy.Crew = crew, crew
 	x := ir.Build(snap, opts.IR)
 	out := &Output{IR: x}
 	cfg, err := envoy.Build(x, opts.Envoy)
@@ -84,7 +87,7 @@ func Translate(snap *snapshot.Snapshot, opts TranslateOptions) (*Output, error) 
 	}
 	// Validation and serialization only read the configuration; on a
 	// multi-core machine they run side by side.
-	var g errgroup.Group
+	g := crew.Group()
 	g.Go(func() error {
 		if err := envoy.Validate(cfg); err != nil {
 			return fmt.Errorf("generated configuration is invalid: %w", err)

@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"runtime"
 	"slices"
 	"strconv"
 	"sync"
@@ -23,8 +22,7 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/anypb"
 
-	"golang.org/x/sync/errgroup"
-
+	"github.com/emissary-go/emissary/internal/parallel"
 	"github.com/emissary-go/emissary/internal/xds"
 )
 
@@ -47,6 +45,8 @@ type Config struct {
 	checked []*routev3.Route
 	// clustersChecked says every cluster was validated as it was built.
 	clustersChecked bool
+	// crew writes envoy.json's pieces.
+	crew *parallel.Crew
 
 	// Dropped are the Mappings whose routes Envoy would refuse: they are
 	// left out, and the rest of the configuration stands.
@@ -132,7 +132,7 @@ func (c *Config) EnvoyJSONDoc() (*JSONDoc, error) {
 	for i, p := range t.pieces {
 		msgs[i] = p.msg
 	}
-	parts, err := marshalAll(msgs, c.decoded)
+	parts, err := marshalAll(c.crew, msgs, c.decoded)
 	if err != nil {
 		return nil, err
 	}
@@ -400,10 +400,10 @@ const placeholder = "emissary-go-placeholder"
 var lastJSON atomic.Int64
 
 // marshalAll marshals messages compactly on every core.
-func marshalAll(msgs []proto.Message, decoded map[*anypb.Any]proto.Message) ([][]byte, error) {
+func marshalAll(crew *parallel.Crew, msgs []proto.Message, decoded map[*anypb.Any]proto.Message) ([][]byte, error) {
 	parts := make([][]byte, len(msgs))
 	var (
-		g       errgroup.Group
+		g       = crew.Group()
 		next    atomic.Int64
 		written atomic.Int64
 	)
@@ -412,7 +412,7 @@ func marshalAll(msgs []proto.Message, decoded map[*anypb.Any]proto.Message) ([][
 	// the pieces.
 	mem := newSlabs(int(lastJSON.Load()) * 9 / 8)
 	defer func() { lastJSON.Store(written.Load()) }()
-	for range runtime.GOMAXPROCS(0) {
+	for range crew.Size() {
 		g.Go(func() error {
 			// A part is a window on the worker's slab. A piece that
 			// outgrows the slab moves, with the slab's other bytes, to

@@ -3,7 +3,6 @@ package envoy
 import (
 	"cmp"
 	"fmt"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -60,6 +59,9 @@ type Options struct {
 	// Statsd, when set, sends Envoy's stats to a statsd or DogStatsD
 	// agent (STATSD_ENABLED and friends).
 	Statsd *Statsd
+	// Crew runs the parallel parts, envoy.json's too (nil: goroutines of
+	// their own).
+	Crew *parallel.Crew
 }
 
 // Statsd is where Envoy's stats go. Envoy's statsd sinks take an IP
@@ -97,19 +99,19 @@ func Build(x *ir.IR, opts Options) (*Config, error) {
 		opts.SecretDir = "/ambassador/snapshots"
 	}
 	t := &translator{ir: x, opts: opts, decoded: map[*anypb.Any]proto.Message{}}
-	c := &Config{Bootstrap: bootstrap(x.Identity.NodeName, opts.Statsd), decoded: t.decoded}
+	c := &Config{Bootstrap: bootstrap(x.Identity.NodeName, opts.Statsd), decoded: t.decoded, crew: opts.Crew}
 	defer func() { c.unpacked = t.unpacked }()
 	// Clusters are built and checked on the cores the routes leave idle
 	// (a cluster reads only the IR). A refused cluster that is kept is
 	// for Validate to refuse: then it checks every cluster again.
 	var keptRefused bool
-	clustersBuilt := make(chan struct{})
-	go func() {
-		defer close(clustersBuilt)
+	clusters := opts.Crew.Group()
+	clusters.Go(func() error {
 		c.Clusters, keptRefused = t.buildCheckedClusters()
-	}()
+		return nil
+	})
 	c.checked = t.buildAllRoutes()
-	<-clustersBuilt
+	clusters.Wait()
 	c.clustersChecked = !keptRefused
 	t.dropGroupsOfRefusedClusters()
 	for _, l := range x.Listeners {
@@ -716,13 +718,13 @@ func (t *translator) buildAllRoutes() (checked []*routev3.Route) {
 	t.shown = make([][][]*routev3.Route, len(groups))
 	t.refusedGroups = make([]bool, len(groups))
 	var (
-		wg   sync.WaitGroup
 		next atomic.Int64
 		mu   sync.Mutex
 	)
-	const batch = 64
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
+	const batch = 8
+	workers := t.opts.Crew.Group()
+	for range t.opts.Crew.Size() {
+		workers.Go(func() error {
 			var ok []*routev3.Route
 			defer func() {
 				mu.Lock()
@@ -732,7 +734,7 @@ func (t *translator) buildAllRoutes() (checked []*routev3.Route) {
 			for {
 				from := int(next.Add(batch)) - batch
 				if from >= len(groups) {
-					return
+					return nil
 				}
 				for i := from; i < min(from+batch, len(groups)); i++ {
 					routes := t.buildGroupRoutes(groups[i])
@@ -766,7 +768,7 @@ func (t *translator) buildAllRoutes() (checked []*routev3.Route) {
 			}
 		})
 	}
-	wg.Wait()
+	workers.Wait()
 	return checked
 }
 
@@ -781,8 +783,8 @@ func (t *translator) buildCheckedClusters() (out []*clusterv3.Cluster, keptRefus
 	clusters := t.ir.Clusters
 	built := make([]*clusterv3.Cluster, len(clusters))
 	refusals := make([]error, len(clusters))
-	const chunk = 256
-	parallel.Each((len(clusters)+chunk-1)/chunk, func(n int) error {
+	const chunk = 64
+	t.opts.Crew.Each((len(clusters)+chunk-1)/chunk, func(n int) error {
 		// Routes are packing Anys meanwhile: the checker decodes the
 		// clusters' own instead of reading the record. Each chunk has its
 		// own checker.

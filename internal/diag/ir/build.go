@@ -119,7 +119,7 @@ func Build(snap *snapshot.Snapshot, opts Options) *IR {
 		}
 	}
 	candidates := make([]candidate, len(asking))
-	inParallel(len(asking), d, func(i int, _ *Diagnostics) {
+	inParallel(opts.Crew, len(asking), d, func(i int, _ *Diagnostics) {
 		candidates[i] = cs.candidate(asking[i], markers[i])
 	})
 	next := 0
@@ -164,7 +164,7 @@ func Build(snap *snapshot.Snapshot, opts Options) *IR {
 		for _, g := range out.Groups {
 			limited = append(limited, g.Mappings...)
 		}
-		inParallel(len(limited), d, func(i int, d *Diagnostics) {
+		inParallel(opts.Crew, len(limited), d, func(i int, d *Diagnostics) {
 			m := limited[i]
 			m.RateLimits = rateLimits(m, out.RateLimit.Domain, out.Settings, d)
 		})
@@ -632,7 +632,7 @@ func resolvers(r *resources) map[string]resolver {
 // included, is the same as reading them in order.
 func newMappings(list []*v3alpha1.Mapping, s Settings, opts Options, d *Diagnostics) []*Mapping {
 	read := make([]*Mapping, len(list))
-	inParallel(len(list), d, func(i int, d *Diagnostics) {
+	inParallel(opts.Crew, len(list), d, func(i int, d *Diagnostics) {
 		read[i] = newMapping(list[i], s, opts, d)
 	})
 	out := make([]*Mapping, 0, len(read))
@@ -644,14 +644,15 @@ func newMappings(list []*v3alpha1.Mapping, s Settings, opts Options, d *Diagnost
 	return out
 }
 
-// inParallel calls do for 0..n-1 on every core, a chunk at a time. Each
-// chunk reports to its own Diagnostics, merged into d in chunk order, so
-// that every resource's problems come out in the order a loop would give.
-func inParallel(n int, d *Diagnostics, do func(i int, d *Diagnostics)) {
-	const chunk = 256
+// inParallel calls do for 0..n-1 on the crew's cores, a chunk at a
+// time. Each chunk reports to its own Diagnostics, merged into d in chunk
+// order, so that every resource's problems come out in the order a loop
+// would give.
+func inParallel(crew *parallel.Crew, n int, d *Diagnostics, do func(i int, d *Diagnostics)) {
+	const chunk = 32
 	chunks := (n + chunk - 1) / chunk
 	diags := make([]*Diagnostics, chunks)
-	parallel.Each(chunks, func(c int) error {
+	crew.Each(chunks, func(c int) error {
 		dc := newDiagnostics()
 		for i := c * chunk; i < min((c+1)*chunk, n); i++ {
 			do(i, dc)

@@ -1,9 +1,15 @@
 package ir
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 
+	"github.com/emissary-go/emissary/internal/diag/diagtest"
+	"github.com/emissary-go/emissary/internal/parallel"
 	"github.com/emissary-go/emissary/internal/snapshot"
 )
 
@@ -214,5 +220,48 @@ spec: {hostname: site.example.com, tlsSecret: {name: site-cert}, tlsContext: {na
 	tls := x.Hosts[0].TLS
 	if tls.Name != "server" || tls.ALPN != "h2" || tls.CASecret == nil || tls.CASecret.Name != "client-ca" || tls.CertRequired == nil || !*tls.CertRequired {
 		t.Errorf("the Host should take the tls Module's settings, got %+v", tls)
+	}
+}
+
+// The parallel parts report problems in chunks, merged in order: the IR,
+// diagnostics included, is the same on one core and on a crew.
+func TestBuildIsTheSameOnAnyNumberOfCores(t *testing.T) {
+	snap := diagtest.Snapshot(300)
+	for i, m := range snap.Kubernetes.Mappings {
+		switch i % 7 {
+		case 1:
+			m.Spec.RegexHeaders = map[string]string{"x-broken": "(unclosed"}
+		case 3:
+			m.Spec.Service = fmt.Sprintf("missing-%d:80", i)
+		case 5:
+			yes := true
+			m.Spec.PrefixRegex = &yes
+			m.Spec.Prefix = "/also[broken"
+		}
+	}
+	build := func(crew *parallel.Crew) []byte {
+		out, err := json.Marshal(Build(snap, Options{Crew: crew}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	prev := runtime.GOMAXPROCS(1)
+	one := build(nil)
+	runtime.GOMAXPROCS(max(prev, 2))
+	defer runtime.GOMAXPROCS(prev)
+	crew := parallel.StartCrew()
+	defer crew.Stop()
+	for range 3 {
+		if got := build(crew); !bytes.Equal(got, one) {
+			t.Fatalf("the IR built on a crew differs from the one built on one core")
+		}
+	}
+	var errs int
+	for _, list := range Build(snap, Options{}).Diagnostics.Errors {
+		errs += len(list)
+	}
+	if errs < 100 {
+		t.Errorf("only %d errors: the broken Mappings were not reported", errs)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+
+	"github.com/emissary-go/emissary/internal/parallel"
 )
 
 // Options are the installation's settings, from Emissary's environment
@@ -25,6 +27,8 @@ type Options struct {
 	// (error_response_overrides' text_format_source); nil skips the
 	// check. The translator does no I/O of its own.
 	FileExists func(name string) bool
+	// Crew runs the parallel parts (nil: goroutines of their own).
+	Crew *parallel.Crew
 }
 
 func (o Options) withDefaults() Options {
