@@ -101,25 +101,32 @@ func Build(x *ir.IR, opts Options) (*Config, error) {
 	t := &translator{ir: x, opts: opts, decoded: map[*anypb.Any]proto.Message{}}
 	c := &Config{Bootstrap: bootstrap(x.Identity.NodeName, opts.Statsd), decoded: t.decoded, crew: opts.Crew}
 	defer func() { c.unpacked = t.unpacked }()
-	// Clusters are built and checked on the cores the routes leave idle
-	// (a cluster reads only the IR). A refused cluster that is kept is
-	// for Validate to refuse: then it checks every cluster again.
+	// Clusters and listeners are built on the cores the routes leave
+	// idle: a cluster reads only the IR, and a listener's virtual hosts
+	// get their routes once all are built (fillVirtualHosts). A refused
+	// cluster that is kept is for Validate to refuse: then it checks
+	// every cluster again.
+	t.findVHostKinds()
 	var keptRefused bool
-	clusters := opts.Crew.Group()
-	clusters.Go(func() error {
+	others := opts.Crew.Group()
+	others.Go(func() error {
 		c.Clusters, keptRefused = t.buildCheckedClusters()
 		return nil
 	})
+	others.Go(func() error {
+		for _, l := range x.Listeners {
+			if el := t.listener(l); el != nil {
+				c.Listeners = append(c.Listeners, el)
+			}
+		}
+		c.Listeners = append(c.Listeners, t.readyListener())
+		return nil
+	})
 	c.checked = t.buildAllRoutes()
-	clusters.Wait()
+	others.Wait()
 	c.clustersChecked = !keptRefused
 	t.dropGroupsOfRefusedClusters()
-	for _, l := range x.Listeners {
-		if el := t.listener(l); el != nil {
-			c.Listeners = append(c.Listeners, el)
-		}
-	}
-	c.Listeners = append(c.Listeners, t.readyListener())
+	t.fillVirtualHosts()
 	if t.err != nil {
 		return nil, t.err
 	}
@@ -139,7 +146,11 @@ type translator struct {
 	// shown[group index][kind index] are the routes of a group as one
 	// kind of virtual host shows them (see buildAllRoutes).
 	shown [][][]*routev3.Route
-	kinds map[vhostKind]int
+	// kinds index kindList, the kinds of virtual host there are.
+	kinds    map[vhostKind]int
+	kindList []vhostKind
+	// unfilled are the virtual hosts built, waiting for their routes.
+	unfilled []unfilledVHost
 	// decoded remembers what each Any holds (see Config.decoded).
 	decoded map[*anypb.Any]proto.Message
 	anyMu   sync.Mutex
@@ -561,25 +572,42 @@ func (t *translator) httpConnectionManager(l *ir.Listener, hosts []*ir.Host) *li
 	}
 }
 
-// virtualHosts: one per Host, holding the routes of every group the Host
-// serves, each in its secure and insecure variants.
+// virtualHosts: one per Host, to hold the routes of every group the Host
+// serves, each in its secure and insecure variants (fillVirtualHosts
+// puts them in once they are built).
 func (t *translator) virtualHosts(l *ir.Listener, hosts []*ir.Host) []*routev3.VirtualHost {
 	var out []*routev3.VirtualHost
 	for _, h := range hosts {
 		vh := &routev3.VirtualHost{Name: l.Name + "-" + h.Hostname, Domains: []string{h.Hostname}}
 		kind := t.kinds[vhostKind{l.SecurityModel, h.InsecureAction}]
-		served := t.servedGroups(h)
-		n := 0
-		for _, i := range served {
-			n += len(t.shown[i][kind])
-		}
-		vh.Routes = make([]*routev3.Route, 0, n)
-		for _, i := range served {
-			vh.Routes = append(vh.Routes, t.shown[i][kind]...)
-		}
+		t.unfilled = append(t.unfilled, unfilledVHost{vh, t.servedGroups(h), kind})
 		out = append(out, vh)
 	}
 	return out
+}
+
+// unfilledVHost is a virtual host waiting for its routes: those the
+// groups it serves show its kind of virtual host.
+type unfilledVHost struct {
+	vh     *routev3.VirtualHost
+	served []int
+	kind   int
+}
+
+// fillVirtualHosts gives the listeners' virtual hosts their routes, once
+// every route is built (and every group left out is).
+func (t *translator) fillVirtualHosts() {
+	for _, u := range t.unfilled {
+		n := 0
+		for _, i := range u.served {
+			n += len(t.shown[i][u.kind])
+		}
+		u.vh.Routes = make([]*routev3.Route, 0, n)
+		for _, i := range u.served {
+			u.vh.Routes = append(u.vh.Routes, t.shown[i][u.kind]...)
+		}
+	}
+	t.unfilled = nil
 }
 
 // sharedHTTPFilters are the HTTP filters of every user listener.
@@ -697,23 +725,27 @@ func withHeader(m *routev3.RouteMatch, h *routev3.HeaderMatcher) *routev3.RouteM
 	}
 }
 
+// findVHostKinds finds the kinds of virtual host the listeners have.
+func (t *translator) findVHostKinds() {
+	t.kinds = map[vhostKind]int{}
+	for _, l := range t.ir.Listeners {
+		for _, h := range t.hostsFor(l) {
+			k := vhostKind{l.SecurityModel, h.InsecureAction}
+			if _, ok := t.kinds[k]; !ok {
+				t.kinds[k] = len(t.kindList)
+				t.kindList = append(t.kindList, k)
+			}
+		}
+	}
+}
+
 // buildAllRoutes builds every group's routes, as each kind of virtual
 // host in the configuration shows them, up front and on every core: they
 // are most of the work, and independent of each other. Every virtual
 // host of a kind then shares the same route messages, which keeps memory
 // down and lets envoy.json marshal each only once.
 func (t *translator) buildAllRoutes() (checked []*routev3.Route) {
-	t.kinds = map[vhostKind]int{}
-	var kinds []vhostKind
-	for _, l := range t.ir.Listeners {
-		for _, h := range t.hostsFor(l) {
-			k := vhostKind{l.SecurityModel, h.InsecureAction}
-			if _, ok := t.kinds[k]; !ok {
-				t.kinds[k] = len(kinds)
-				kinds = append(kinds, k)
-			}
-		}
-	}
+	kinds := t.kindList
 	groups := t.ir.Groups
 	t.shown = make([][][]*routev3.Route, len(groups))
 	t.refusedGroups = make([]bool, len(groups))
