@@ -167,6 +167,12 @@ func (w *jsonWriter) str(s string) bool {
 	w.buf = append(w.buf, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		// Eight bytes at a time while none needs a look of its own:
+		// names, paths and hosts are plain ASCII.
+		if i+8 <= len(s) && plain(s[i:i+8]) {
+			i += 8
+			continue
+		}
 		c := s[i]
 		if c >= utf8.RuneSelf {
 			r, n := utf8.DecodeRuneInString(s[i:])
@@ -204,6 +210,21 @@ func (w *jsonWriter) str(s string) bool {
 	w.buf = append(w.buf, '"')
 	w.comma = true
 	return true
+}
+
+// plain says whether none of s's eight bytes is a control character, a
+// quote, a backslash or part of a multi-byte character: a byte-wise test
+// on a word (a zero byte shows as a borrow into its top bit).
+func plain(s string) bool {
+	const (
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+	)
+	v := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+	hasZero := func(x uint64) uint64 { return (x - ones) & ^x & highs }
+	below := (v - ones*' ') & ^v & highs // a byte under ' ' (every byte under 0x80 here)
+	return v&highs == 0 && below == 0 && hasZero(v^(ones*'"')) == 0 && hasZero(v^(ones*'\\')) == 0
 }
 
 func (w *jsonWriter) uint(v uint64) {
