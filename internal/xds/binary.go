@@ -9,7 +9,9 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
+	"unsafe"
 
 	clusterv3 "github.com/envoyproxy/go-control-plane/envoy/config/cluster/v3"
 	listenerv3 "github.com/envoyproxy/go-control-plane/envoy/config/listener/v3"
@@ -183,27 +185,120 @@ func (e *encoder) encodeAll() error {
 // other field's value with m. Values are shared, not copied: generated
 // messages are never modified once built.
 //
-// The generated struct's fields are copied one by one and then the one
-// field cleared: walking the populated fields with protoreflect boxed
-// every value and was a tenth of writing envoy.json for a small
-// configuration. The struct's internal state is not copied (a copy of it
-// would race with the atomic updates protobuf makes to it while other
-// goroutines read the same message), nor unknown fields, which the
-// translator's messages never have.
+// The generated struct's fields are copied and then the one field
+// cleared: walking the populated fields with protoreflect boxed every
+// value and was a tenth of writing envoy.json for a small configuration.
+// The struct's internal state is not copied (a copy of it would race
+// with the atomic updates protobuf makes to it while other goroutines
+// read the same message), nor unknown fields, which the translator's
+// messages never have.
 func Without[M proto.Message](m M, field protoreflect.Name) M {
 	src := reflect.ValueOf(m).Elem()
+	plan := withoutPlanFor(src.Type(), m, field)
 	dst := reflect.New(src.Type())
-	for _, i := range exportedFields(src.Type()) {
-		dst.Elem().Field(i).Set(src.Field(i))
+	if plan.tail != nil {
+		// The exported fields in one typed copy.
+		from := reflect.NewAt(plan.tail, unsafe.Add(src.Addr().UnsafePointer(), plan.offset)).Elem()
+		reflect.NewAt(plan.tail, unsafe.Add(dst.UnsafePointer(), plan.offset)).Elem().Set(from)
+	} else {
+		for _, i := range plan.fields {
+			dst.Elem().Field(i).Set(src.Field(i))
+		}
 	}
 	out := dst.Interface().(M)
-	r := out.ProtoReflect()
-	fd := r.Descriptor().Fields().ByName(field)
-	if fd == nil {
-		panic(fmt.Sprintf("xds.Without: %s has no field %s", r.Descriptor().FullName(), field))
+	if plan.zero >= 0 {
+		dst.Elem().Field(plan.zero).SetZero()
+	} else {
+		out.ProtoReflect().Clear(plan.oneofMember)
 	}
-	r.Clear(fd)
 	return out
+}
+
+// withoutPlan is how Without copies one type of message and clears one
+// of its fields.
+type withoutPlan struct {
+	// tail is a struct type laid out as the exported fields are, from
+	// offset on: they are copied in one go. Nil when they are not
+	// contiguous: then they are copied one by one (fields).
+	tail   reflect.Type
+	offset uintptr
+	fields []int
+	// zero is the struct field to zero, or -1 for a oneof member,
+	// cleared through protoreflect (only if it is the one set).
+	zero        int
+	oneofMember protoreflect.FieldDescriptor
+}
+
+type withoutKey struct {
+	t     reflect.Type
+	field protoreflect.Name
+}
+
+var withoutPlans sync.Map // withoutKey -> *withoutPlan
+
+func withoutPlanFor(st reflect.Type, m proto.Message, field protoreflect.Name) *withoutPlan {
+	key := withoutKey{st, field}
+	if p, ok := withoutPlans.Load(key); ok {
+		return p.(*withoutPlan)
+	}
+	fd := m.ProtoReflect().Descriptor().Fields().ByName(field)
+	if fd == nil {
+		panic(fmt.Sprintf("xds.Without: %s has no field %s", m.ProtoReflect().Descriptor().FullName(), field))
+	}
+	p := &withoutPlan{fields: exportedFields(st), zero: -1}
+	if o := fd.ContainingOneof(); o != nil && !o.IsSynthetic() {
+		p.oneofMember = fd
+	} else {
+		for _, i := range p.fields {
+			if goName(st.Field(i)) == string(field) {
+				p.zero = i
+			}
+		}
+		if p.zero < 0 {
+			p.oneofMember = fd // not found by tag: protoreflect clears it
+		}
+	}
+	p.tail, p.offset = contiguous(st, p.fields)
+	withoutPlans.Store(key, p)
+	return p
+}
+
+// goName is the proto field name in a generated struct field's tag.
+func goName(f reflect.StructField) string {
+	for part := range strings.SplitSeq(f.Tag.Get("protobuf"), ",") {
+		if name, ok := strings.CutPrefix(part, "name="); ok {
+			return name
+		}
+	}
+	return ""
+}
+
+// contiguous is a struct type with st's fields (indices) laid out as
+// they are in st, from the first one's offset, or nil if they are not
+// next to each other (or the layout would differ).
+func contiguous(st reflect.Type, fields []int) (reflect.Type, uintptr) {
+	if len(fields) == 0 {
+		return nil, 0
+	}
+	var sf []reflect.StructField
+	for k, i := range fields {
+		f := st.Field(i)
+		if k > 0 && i != fields[k-1]+1 {
+			return nil, 0
+		}
+		sf = append(sf, reflect.StructField{Name: f.Name, Type: f.Type})
+	}
+	tail := reflect.StructOf(sf)
+	base := st.Field(fields[0]).Offset
+	for k, i := range fields {
+		if tail.Field(k).Offset != st.Field(i).Offset-base {
+			return nil, 0
+		}
+	}
+	if base+tail.Size() > st.Size() || base%uintptr(tail.Align()) != 0 {
+		return nil, 0
+	}
+	return tail, base
 }
 
 // exportedFields are the indexes of a generated struct's fields that

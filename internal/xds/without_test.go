@@ -1,6 +1,7 @@
 package xds
 
 import (
+	"reflect"
 	"sync"
 	"testing"
 
@@ -32,6 +33,9 @@ func TestWithoutKeepsEveryOtherFieldAndSharesIt(t *testing.T) {
 		fields := c.msg.ProtoReflect().Descriptor().Fields()
 		if fields.ByName(c.skip) == nil {
 			t.Fatalf("%T has no field %s", c.msg, c.skip)
+		}
+		if p := withoutPlanFor(reflect.TypeOf(c.msg).Elem(), c.msg, c.skip); p.tail == nil {
+			t.Errorf("%T: the fields are copied one by one, not in one go", c.msg)
 		}
 		for i := range fields.Len() {
 			src := c.msg.ProtoReflect().New()
