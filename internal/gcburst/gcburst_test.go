@@ -131,6 +131,7 @@ func TestWithFloor(t *testing.T) {
 		{100, 16 * MiB, 16 * MiB, 100}, // GOGC 100 reaches the floor by itself
 		{100, 64 * MiB, 64 * MiB, 100}, // above the floor
 		{100, 0, 0, 100},               // nothing collected yet: nothing known
+		{100, MiB / 8, MiB / 4, 800},   // tiny: the runtime's 4 MB minimum times 8
 		{-1, 8 * MiB, 8 * MiB, -1},     // off stays off
 		{50, Floor - 1, Floor - 1, 50}, // a byte under the floor: 0% is less
 		{10, 30 * MiB, 30 * MiB, 10},   // 30 MiB: 6% would do, 10% stays
