@@ -194,10 +194,7 @@ func (g *Group) Wait() error {
 // lowest index that failed; after a failure, indices not yet started
 // are skipped.
 func (c *Crew) Each(n int, do func(i int) error) error {
-	if c == nil {
-		return Each(n, do)
-	}
-	workers := min(c.size, n)
+	workers := min(c.Size(), n)
 	if workers <= 1 {
 		for i := range n {
 			if err := do(i); err != nil {
