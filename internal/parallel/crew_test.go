@@ -155,39 +155,37 @@ func TestStopSendsTheHelpersAway(t *testing.T) {
 }
 
 // BenchmarkHandoff is two 100 µs tasks after the cores have been idle,
-// as a reconfiguration finds them: a crew woken beforehand runs them
-// side by side; new goroutines wait for a parked thread to wake.
+// as a reconfiguration finds them, and 300 µs of serial work: a crew
+// started before the serial work runs them side by side; new goroutines
+// wait for a parked thread to wake. parallel-µs is the two tasks' time.
+// (The timer is not stopped around the sleep: stopping it stops the
+// world, which parks the crew's helper again.)
 func BenchmarkHandoff(b *testing.B) {
-	work := func() error {
-		for start := time.Now(); time.Since(start) < 100*time.Microsecond; {
+	busy := func(d time.Duration) {
+		for start := time.Now(); time.Since(start) < d; {
 		}
-		return nil
 	}
-	b.Run("goroutines", func(b *testing.B) {
-		for b.Loop() {
-			b.StopTimer()
-			time.Sleep(time.Millisecond)
-			b.StartTimer()
-			g := (*Crew)(nil).Group()
-			g.Go(work)
-			g.Go(work)
-			g.Wait()
-		}
-	})
-	b.Run("crew", func(b *testing.B) {
-		for b.Loop() {
-			b.StopTimer()
-			time.Sleep(time.Millisecond)
-			c := StartCrew()
-			work() // the caller's serial work, while the helpers wake
-			work()
-			work()
-			b.StartTimer()
-			g := c.Group()
-			g.Go(work)
-			g.Go(work)
-			g.Wait()
-			c.Stop()
-		}
-	})
+	work := func() error { busy(100 * time.Microsecond); return nil }
+	for _, withCrew := range []bool{false, true} {
+		name := map[bool]string{false: "goroutines", true: "crew"}[withCrew]
+		b.Run(name, func(b *testing.B) {
+			var parallelPart time.Duration
+			for b.Loop() {
+				time.Sleep(time.Millisecond)
+				var c *Crew
+				if withCrew {
+					c = StartCrew()
+				}
+				busy(300 * time.Microsecond)
+				start := time.Now()
+				g := c.Group()
+				g.Go(work)
+				g.Go(work)
+				g.Wait()
+				parallelPart += time.Since(start)
+				c.Stop()
+			}
+			b.ReportMetric(float64(parallelPart.Microseconds())/float64(b.N), "parallel-µs/op")
+		})
+	}
 }
