@@ -49,6 +49,9 @@ var (
 	// target found at a burst's start that is not restored was set by
 	// someone else, and becomes the base.
 	base, restored int
+	// allocatedBefore is how much the heap had allocated, ever, when the
+	// running bursts began.
+	allocatedBefore uint64
 	// operatorSet is whether GOGC was set for the process.
 	operatorSet = os.Getenv("GOGC") != ""
 )
@@ -65,6 +68,7 @@ func Begin() (end func()) {
 		if prev := debug.SetGCPercent(Percent); prev != restored || restored == 0 {
 			base = prev
 		}
+		allocatedBefore = readHeap().allocated
 	}
 	active++
 	mu.Unlock()
@@ -74,8 +78,9 @@ func Begin() (end func()) {
 			mu.Lock()
 			defer mu.Unlock()
 			if active--; active == 0 {
-				live, scanned := lastCollection()
-				restored = withFloor(base, live, scanned)
+				h := readHeap()
+				h.burst = h.allocated - allocatedBefore
+				restored = withFloor(base, h)
 				debug.SetGCPercent(restored)
 			}
 		})
@@ -89,34 +94,47 @@ func Begin() (end func()) {
 // percent is kept to what makes that minimum Floor, or a tiny heap
 // would be let grow far past it. A collector turned off (a negative
 // percent) stays off.
-func withFloor(percent int, live, scanned uint64) int {
-	if percent < 0 || live == 0 || scanned == 0 || live >= Floor {
+//
+// When the heap is within two bursts' allocation of the floor, percent
+// is left as it is, so that the collection starts now, as the burst
+// ends, rather than in the middle of the next one.
+func withFloor(percent int, h heap) int {
+	if percent < 0 || h.live == 0 || h.scanned == 0 || h.live >= Floor || h.inUse+2*h.burst > Floor {
 		return percent
 	}
 	const runtimeMinimum = 4 << 20
-	return max(percent, min(int((Floor-live)*100/scanned), Floor*100/runtimeMinimum))
+	return max(percent, min(int((Floor-h.live)*100/h.scanned), Floor*100/runtimeMinimum))
 }
 
-// lastCollection is the heap the last collection found live, and what
-// it scanned: that heap, the stacks and the globals (0s before any).
-func lastCollection() (live, scanned uint64) {
+// heap is what the collector's figures say of the heap.
+type heap struct {
+	// live is what the last collection found live (0 before any), and
+	// scanned what it scanned: that heap, the stacks and the globals.
+	live, scanned uint64
+	// inUse is the heap's objects now, live or not yet collected.
+	inUse uint64
+	// allocated is all the heap has ever allocated; burst, what the
+	// bursts that just ended allocated.
+	allocated, burst uint64
+}
+
+func readHeap() heap {
 	samples := []metrics.Sample{
 		{Name: "/gc/heap/live:bytes"},
 		{Name: "/gc/scan/stack:bytes"},
 		{Name: "/gc/scan/globals:bytes"},
+		{Name: "/memory/classes/heap/objects:bytes"},
+		{Name: "/gc/heap/allocs:bytes"},
 	}
 	metrics.Read(samples)
-	var v [3]uint64
+	var v [5]uint64
 	for i, s := range samples {
 		if s.Value.Kind() == metrics.KindUint64 {
 			v[i] = s.Value.Uint64()
 		}
 	}
-	return v[0], v[0] + v[1] + v[2]
+	return heap{live: v[0], scanned: v[0] + v[1] + v[2], inUse: v[3], allocated: v[4]}
 }
 
 // liveHeap is the heap the last collection found live (0 before any).
-func liveHeap() uint64 {
-	live, _ := lastCollection()
-	return live
-}
+func liveHeap() uint64 { return readHeap().live }

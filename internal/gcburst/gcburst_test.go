@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"testing"
+	"time"
 )
 
 // gcPercent reads the collector's target without changing it.
@@ -122,22 +123,29 @@ func TestWithFloor(t *testing.T) {
 	for _, c := range []struct {
 		percent       int
 		live, scanned uint64
+		inUse, burst  uint64
 		want          int
 	}{
-		{100, 8 * MiB, 8 * MiB, 300},   // 8 MiB may grow by 300% to 32 MiB
-		{100, 4 * MiB, 4 * MiB, 700},   // 4 MiB by 700%
-		{100, 4 * MiB, 7 * MiB, 400},   // 400% of 7 MiB scanned: 28 MiB more
-		{1000, 8 * MiB, 8 * MiB, 1000}, // already past the floor
-		{100, 16 * MiB, 16 * MiB, 100}, // GOGC 100 reaches the floor by itself
-		{100, 64 * MiB, 64 * MiB, 100}, // above the floor
-		{100, 0, 0, 100},               // nothing collected yet: nothing known
-		{100, MiB / 8, MiB / 4, 800},   // tiny: the runtime's 4 MB minimum times 8
-		{-1, 8 * MiB, 8 * MiB, -1},     // off stays off
-		{50, Floor - 1, Floor - 1, 50}, // a byte under the floor: 0% is less
-		{10, 30 * MiB, 30 * MiB, 10},   // 30 MiB: 6% would do, 10% stays
+		{100, 8 * MiB, 8 * MiB, 10 * MiB, 2 * MiB, 300},   // 8 MiB may grow by 300% to 32 MiB
+		{100, 4 * MiB, 4 * MiB, 6 * MiB, 2 * MiB, 700},    // 4 MiB by 700%
+		{100, 4 * MiB, 7 * MiB, 6 * MiB, 2 * MiB, 400},    // 400% of 7 MiB scanned: 28 MiB more
+		{1000, 8 * MiB, 8 * MiB, 10 * MiB, 2 * MiB, 1000}, // already past the floor
+		{100, 16 * MiB, 16 * MiB, 18 * MiB, 2 * MiB, 100}, // GOGC 100 reaches the floor by itself
+		{100, 64 * MiB, 64 * MiB, 66 * MiB, 2 * MiB, 100}, // above the floor
+		{100, 0, 0, 6 * MiB, 2 * MiB, 100},                // nothing collected yet: nothing known
+		{100, MiB / 8, MiB / 4, MiB, MiB / 2, 800},        // tiny: the runtime's 4 MB minimum times 8
+		{-1, 8 * MiB, 8 * MiB, 10 * MiB, 2 * MiB, -1},     // off stays off
+		{50, Floor - 1, Floor - 1, Floor, 0, 50},          // a byte under the floor: 0% is less
+		{10, 30 * MiB, 30 * MiB, 31 * MiB, 0, 10},         // 30 MiB: 6% would do, 10% stays
+		// Within two bursts of the floor: collected now, not in the
+		// middle of the next burst.
+		{100, 8 * MiB, 8 * MiB, 24 * MiB, 4*MiB + 1, 100},
+		{100, 8 * MiB, 8 * MiB, 24 * MiB, 4 * MiB, 300},
+		{100, 10 * MiB, 10 * MiB, 24 * MiB, 14 * MiB, 100}, // a burst of 14 MiB
 	} {
-		if got := withFloor(c.percent, c.live, c.scanned); got != c.want {
-			t.Errorf("withFloor(%d, %d, %d) = %d, want %d", c.percent, c.live, c.scanned, got, c.want)
+		h := heap{live: c.live, scanned: c.scanned, inUse: c.inUse, burst: c.burst}
+		if got := withFloor(c.percent, h); got != c.want {
+			t.Errorf("withFloor(%d, %+v) = %d, want %d", c.percent, h, got, c.want)
 		}
 	}
 }
@@ -149,12 +157,13 @@ func TestSmallHeapIsNotCollectedBelowTheFloor(t *testing.T) {
 	setOperatorSet(t, false)
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
 	runtime.GC()
-	live, scanned := lastCollection()
+	h := readHeap()
+	live := h.live
 	if live == 0 || live > Floor/4 {
 		t.Fatalf("live heap %d bytes: this test needs a small one", live)
 	}
 	Begin()()
-	if got, want := gcPercent(), withFloor(100, live, scanned); got != want || got <= 100 {
+	if got, want := gcPercent(), withFloor(100, h); got != want || got <= 100 {
 		t.Fatalf("GOGC after a burst with %d bytes live = %d, want %d (over 100)", live, got, want)
 	}
 	var before, after runtime.MemStats
@@ -195,4 +204,42 @@ func TestTargetSetBetweenBurstsBecomesTheBase(t *testing.T) {
 	if got := gcPercent(); got != 40 {
 		t.Fatalf("GOGC after a burst, 40 set before it = %d, want 40", got)
 	}
+}
+
+// TestABigBurstIsCollectedAsItEnds: a burst that would leave no room
+// under the floor for another like it is collected as it ends (GOGC as
+// it was), not during the next one.
+func TestABigBurstIsCollectedAsItEnds(t *testing.T) {
+	setOperatorSet(t, false)
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	runtime.GC()
+	if live := liveHeap(); live > Floor/4 {
+		t.Fatalf("live heap %d bytes: this test needs a small one", live)
+	}
+	end := Begin()
+	var sink []byte
+	for range 12 << 20 / (256 << 10) { // 12 MiB of garbage
+		sink = make([]byte, 256<<10)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	end()
+	if got := gcPercent(); got != 100 {
+		t.Fatalf("GOGC after a 12 MiB burst = %d, want 100: collect now", got)
+	}
+	// A little more allocation starts the collector; give it time to
+	// finish (a megabyte in all, far under the floor).
+	for range 4 {
+		sink = make([]byte, 256<<10)
+		for range 50 {
+			if runtime.ReadMemStats(&after); after.NumGC != before.NumGC {
+				break
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+	if after.NumGC == before.NumGC {
+		t.Errorf("no collection as the burst ended")
+	}
+	runtime.KeepAlive(sink)
 }
