@@ -135,6 +135,3 @@ func readHeap() heap {
 	}
 	return heap{live: v[0], scanned: v[0] + v[1] + v[2], inUse: v[3], allocated: v[4]}
 }
-
-// liveHeap is the heap the last collection found live (0 before any).
-func liveHeap() uint64 { return readHeap().live }

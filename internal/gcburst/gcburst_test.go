@@ -28,7 +28,7 @@ func bigLiveHeap(t *testing.T) {
 		live = append(live, make([]byte, 1<<20))
 	}
 	runtime.GC()
-	if h := liveHeap(); h < Floor {
+	if h := readHeap().live; h < Floor {
 		t.Fatalf("live heap %d after keeping 48 MiB, want at least Floor", h)
 	}
 	t.Cleanup(func() { runtime.KeepAlive(live) })
@@ -213,7 +213,7 @@ func TestABigBurstIsCollectedAsItEnds(t *testing.T) {
 	setOperatorSet(t, false)
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
 	runtime.GC()
-	if live := liveHeap(); live > Floor/4 {
+	if live := readHeap().live; live > Floor/4 {
 		t.Fatalf("live heap %d bytes: this test needs a small one", live)
 	}
 	end := Begin()
