@@ -418,6 +418,8 @@ func marshalAll(crew *parallel.Crew, msgs []proto.Message, decoded map[*anypb.An
 			// outgrows the slab moves, with the slab's other bytes, to
 			// a larger buffer (append's), which then serves as the slab.
 			var buf []byte
+			wrote := 0
+			defer func() { written.Add(int64(wrote)) }()
 			for {
 				i := int(next.Add(1) - 1)
 				if i >= len(msgs) {
@@ -430,7 +432,7 @@ func marshalAll(crew *parallel.Crew, msgs []proto.Message, decoded map[*anypb.An
 				var ok bool
 				if buf, ok = appendJSON(buf, msgs[i], decoded); ok {
 					parts[i] = buf[start:len(buf):len(buf)]
-					written.Add(int64(len(parts[i])))
+					wrote += len(parts[i])
 					continue
 				}
 				buf = buf[:start]
