@@ -250,7 +250,7 @@ func withoutPlanFor(st reflect.Type, m proto.Message, field protoreflect.Name) *
 		p.oneofMember = fd
 	} else {
 		for _, i := range p.fields {
-			if goName(st.Field(i)) == string(field) {
+			if TaggedName(st.Field(i)) == string(field) {
 				p.zero = i
 			}
 		}
@@ -263,8 +263,9 @@ func withoutPlanFor(st reflect.Type, m proto.Message, field protoreflect.Name) *
 	return p
 }
 
-// goName is the proto field name in a generated struct field's tag.
-func goName(f reflect.StructField) string {
+// TaggedName is the proto field name in a generated struct field's tag
+// ("" for a oneof's field or the struct's internal state).
+func TaggedName(f reflect.StructField) string {
 	for part := range strings.SplitSeq(f.Tag.Get("protobuf"), ",") {
 		if name, ok := strings.CutPrefix(part, "name="); ok {
 			return name

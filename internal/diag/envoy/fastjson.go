@@ -3,7 +3,6 @@ package envoy
 import (
 	"reflect"
 	"strconv"
-	"strings"
 	"unicode/utf8"
 	"unsafe"
 
@@ -11,6 +10,8 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/known/anypb"
 	"google.golang.org/protobuf/types/known/durationpb"
+
+	"github.com/emissary-go/emissary/internal/xds"
 )
 
 // protojson reaches every field through reflection, which makes it most
@@ -102,12 +103,7 @@ func goFieldKey(f reflect.StructField) protoreflect.Name {
 	if o, ok := f.Tag.Lookup("protobuf_oneof"); ok {
 		return protoreflect.Name(o)
 	}
-	for part := range strings.SplitSeq(f.Tag.Get("protobuf"), ",") {
-		if name, ok := strings.CutPrefix(part, "name="); ok {
-			return protoreflect.Name(name)
-		}
-	}
-	return ""
+	return protoreflect.Name(xds.TaggedName(f))
 }
 
 // write writes m as a JSON object, or reports false.
