@@ -1,6 +1,7 @@
 package ir
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 
@@ -397,11 +398,18 @@ type resources struct {
 // namespace), in key order, recording each as a source and reporting
 // duplicates and unreadable resources.
 func collect(snap *snapshot.Snapshot, opts Options, d *Diagnostics) *resources {
-	r := &resources{sources: map[string]*Source{}}
 	k := snap.Kubernetes
 	if k == nil {
 		k = &snapshot.Kubernetes{}
 	}
+	count := len(k.Modules) + len(k.Listeners) + len(k.Hosts) + len(k.TLSContexts) + len(k.Mappings) +
+		len(k.TCPMappings) + len(k.AuthServices) + len(k.RateLimitServices) + len(k.LogServices) +
+		len(k.TracingServices) + len(k.KubernetesServiceResolvers) + len(k.KubernetesEndpointResolvers) +
+		len(k.ConsulResolvers) + len(k.DevPortals)
+	r := &resources{sources: make(map[string]*Source, count)}
+	// The sources are made in one allocation: a large snapshot has
+	// thousands.
+	sources := make([]Source, 0, count)
 	admit := func(kind string, obj client.Object, ids v3alpha1.AmbassadorID, location string) bool {
 		if obj.GetNamespace() == "" {
 			obj.SetNamespace(opts.Namespace)
@@ -417,7 +425,12 @@ func collect(snap *snapshot.Snapshot, opts Options, d *Diagnostics) *resources {
 			d.Error(key, "%s defines %s %s, which is already defined%s", describeLocation(location), kind, obj.GetName(), describeLocation(prev.Location))
 			return false
 		}
-		r.sources[key] = &Source{Key: key, Kind: kind, Name: obj.GetName(), Namespace: obj.GetNamespace(), Location: location}
+		src := Source{Key: key, Kind: kind, Name: obj.GetName(), Namespace: obj.GetNamespace(), Location: location}
+		if len(sources) == cap(sources) {
+			sources = make([]Source, 0, 16) // only for resources from Ingresses and annotations
+		}
+		sources = append(sources, src)
+		r.sources[key] = &sources[len(sources)-1]
 		return true
 	}
 
@@ -431,7 +444,7 @@ func collect(snap *snapshot.Snapshot, opts Options, d *Diagnostics) *resources {
 		location string
 		key      string
 	}
-	var all []located
+	all := make([]located, 0, count)
 	add := func(objs []client.Object, location string) {
 		for _, o := range objs {
 			all = append(all, located{o, location, o.GetName() + "." + o.GetNamespace()})
@@ -456,10 +469,16 @@ func collect(snap *snapshot.Snapshot, opts Options, d *Diagnostics) *resources {
 	for _, parent := range sortedKeys(k.Annotations) {
 		add(k.Annotations[parent], parent+" annotation getambassador.io/config")
 	}
-	slices.SortStableFunc(all, func(a, b located) int { return strings.Compare(a.key, b.key) })
+	// Sorted by position, not moved: each is a few words.
+	byKey := make([]int32, len(all))
+	for i := range byKey {
+		byKey[i] = int32(i)
+	}
+	slices.SortFunc(byKey, func(a, b int32) int { return cmp.Or(strings.Compare(all[a].key, all[b].key), int(a-b)) })
 
 	var modules []*v3alpha1.Module
-	for _, l := range all {
+	for _, i := range byKey {
+		l := &all[i]
 		switch o := l.obj.(type) {
 		case *v3alpha1.Module:
 			if admit("Module", o, o.Spec.AmbassadorID, l.location) {
