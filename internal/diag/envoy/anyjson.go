@@ -65,7 +65,15 @@ func anyMapField[M any](name string, get func(M) map[string]*anypb.Any) fieldWri
 		w.key(name)
 		w.buf = append(w.buf, '{')
 		w.comma = false
-		for _, k := range sortedKeys(entries) {
+		// A route's per-filter settings are one or two: their keys are
+		// sorted on the stack.
+		var small [4]string
+		keys := small[:0]
+		for k := range entries {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
 			w.key(k)
 			if entries[k] == nil || !w.writeAny(entries[k]) {
 				return false

@@ -420,6 +420,7 @@ func marshalAll(crew *parallel.Crew, msgs []proto.Message, decoded map[*anypb.An
 			var buf []byte
 			wrote := 0
 			defer func() { written.Add(int64(wrote)) }()
+			w := &jsonWriter{} // one for all of the worker's pieces
 			for {
 				i := int(next.Add(1) - 1)
 				if i >= len(msgs) {
@@ -429,8 +430,9 @@ func marshalAll(crew *parallel.Crew, msgs []proto.Message, decoded map[*anypb.An
 					buf = mem.slab()
 				}
 				start := len(buf)
-				var ok bool
-				if buf, ok = appendJSON(buf, msgs[i], decoded); ok {
+				w.buf = buf
+				if appendJSON(w, msgs[i], decoded) {
+					buf = w.buf
 					parts[i] = buf[start:len(buf):len(buf)]
 					wrote += len(parts[i])
 					continue
@@ -484,21 +486,28 @@ func (s *slabs) slab() []byte {
 }
 
 // appendJSON writes the messages that make up most of envoy.json with
-// their codecs, when they can.
-func appendJSON(buf []byte, m proto.Message, decoded map[*anypb.Any]proto.Message) ([]byte, bool) {
+// their codecs onto w.buf, when they can, as the append*JSON functions
+// do: clusters and connection managers without the Any record.
+func appendJSON(w *jsonWriter, m proto.Message, decoded map[*anypb.Any]proto.Message) bool {
+	w.comma = false
 	switch m := m.(type) {
 	case *routev3.Route:
-		return appendRouteJSON(buf, m, decoded)
+		w.decoded = decoded
+		return routeCodec.write(w, m)
 	case *clusterv3.Cluster:
-		return appendClusterJSON(buf, m)
+		w.decoded = nil
+		return clusterCodec.write(w, m)
 	case *listenerv3.FilterChain:
-		return appendFilterChainJSON(buf, m, decoded)
+		w.decoded = decoded
+		return filterChainCodec.write(w, m)
 	case *listenerv3.Listener:
-		return appendListenerJSON(buf, m, decoded)
+		w.decoded = decoded
+		return listenerCodec.write(w, m)
 	case *hcmv3.HttpConnectionManager:
-		return appendHCMJSON(buf, m)
+		w.decoded = nil
+		return hcmCodec.write(w, m)
 	}
-	return buf, false
+	return false
 }
 
 // BootstrapJSON is bootstrap-ads.json.

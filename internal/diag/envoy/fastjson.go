@@ -2,6 +2,7 @@ package envoy
 
 import (
 	"reflect"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 	"unsafe"
@@ -120,7 +121,8 @@ func (c *codec[M]) write(w *jsonWriter, m M) bool {
 
 // writeFields writes m's fields into an object already open.
 func (c *codec[M]) writeFields(w *jsonWriter, m M) bool {
-	base := reflect.ValueOf(m).UnsafePointer()
+	// M is a pointer to a generated struct: its word is the address.
+	base := *(*unsafe.Pointer)(unsafe.Pointer(&m))
 	for _, w := range c.others {
 		if *(*uint64)(unsafe.Add(base, w.off))&w.mask != 0 {
 			return false
@@ -143,12 +145,25 @@ type jsonWriter struct {
 }
 
 func (w *jsonWriter) key(name string) {
+	// Written in place after one check for room: keys are most of what
+	// is written.
+	n := len(w.buf)
+	size := len(name) + 3
 	if w.comma {
-		w.buf = append(w.buf, ',')
+		size++
 	}
-	w.buf = append(w.buf, '"')
-	w.buf = append(w.buf, name...)
-	w.buf = append(w.buf, '"', ':')
+	if cap(w.buf)-n < size {
+		w.buf = slices.Grow(w.buf, size)
+	}
+	b := w.buf[:n+size]
+	if w.comma {
+		b[n] = ','
+		n++
+	}
+	b[n] = '"'
+	copy(b[n+1:], name)
+	b[len(b)-2], b[len(b)-1] = '"', ':'
+	w.buf = b
 	w.comma = false
 }
 
@@ -160,9 +175,36 @@ func (w *jsonWriter) raw(s string) {
 // str writes a JSON string as protojson escapes it; invalid UTF-8, which
 // protojson rejects, is refused.
 func (w *jsonWriter) str(s string) bool {
+	// Most strings need no escaping: they are copied in place after one
+	// check for room.
+	i := 0
+	for i+8 <= len(s) && plain(s[i:i+8]) {
+		i += 8
+	}
+	for i < len(s) && s[i] >= ' ' && s[i] != '"' && s[i] != '\\' && s[i] < utf8.RuneSelf {
+		i++
+	}
+	if i == len(s) {
+		n := len(w.buf)
+		if cap(w.buf)-n < len(s)+2 {
+			w.buf = slices.Grow(w.buf, len(s)+2)
+		}
+		b := w.buf[:n+len(s)+2]
+		b[n] = '"'
+		copy(b[n+1:], s)
+		b[len(b)-1] = '"'
+		w.buf = b
+		w.comma = true
+		return true
+	}
+	return w.escaped(s, i)
+}
+
+// escaped writes a string that needs escaping from byte i on.
+func (w *jsonWriter) escaped(s string, i int) bool {
 	w.buf = append(w.buf, '"')
 	start := 0
-	for i := 0; i < len(s); {
+	for i < len(s) {
 		// Eight bytes at a time while none needs a look of its own:
 		// names, paths and hosts are plain ASCII.
 		if i+8 <= len(s) && plain(s[i:i+8]) {

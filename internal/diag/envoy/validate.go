@@ -48,8 +48,6 @@ func Validate(c *Config) error {
 		}
 	}
 
-	// A route shown in many virtual hosts has its regexes checked once.
-	regexesSeen := map[*routev3.Route]bool{}
 	check := &checker{decoded: c.decoded, routes: make(map[*routev3.Route]routeState, len(c.checked)), seenAnys: map[*anypb.Any]bool{}}
 	for _, r := range c.checked {
 		check.routes[r] = prechecked
@@ -74,6 +72,7 @@ func Validate(c *Config) error {
 	for _, cl := range c.Bootstrap.GetStaticResources().GetClusters() {
 		clusters[cl.GetName()] = true
 	}
+	check.clusters = clusters
 
 	listeners := map[string]bool{}
 	// bound: port -> address -> listener. A wildcard address takes the
@@ -101,9 +100,7 @@ func Validate(c *Config) error {
 		}
 		add(check.message(name, l, func(hcm *hcmv3.HttpConnectionManager) {
 			if rc := hcm.GetRouteConfig(); rc != nil {
-				add(checkRouteClusters(name, rc, clusters))
 				add(domainClashes(name, rc))
-				add(checkRouteRegexes(name, rc, regexesSeen))
 			}
 			// What calls out (authorization, rate limits, access log
 			// and tracing services) must call clusters that exist.
@@ -172,6 +169,10 @@ type checker struct {
 	// seenAnys are the translator's shared Anys (one per-route setting
 	// on thousands of routes) already checked.
 	seenAnys map[*anypb.Any]bool
+	// clusters, once every cluster is known, are those routes may send
+	// to: each route is then also checked against them, and for regexes
+	// Envoy would refuse (see routeProblems).
+	clusters map[string]bool
 }
 
 func (c *checker) message(name string, m proto.Message, onHCM func(*hcmv3.HttpConnectionManager)) error {
@@ -219,6 +220,11 @@ func (c *checker) walking(name string, m proto.Message, onHCM func(*hcmv3.HttpCo
 						continue
 					}
 					c.routes[r] = checked
+					if c.clusters != nil {
+						for _, err := range routeProblems(r, c.clusters) {
+							errs = append(errs, fmt.Errorf("%s: route config %s: virtual host %s: route %d: %w", name, hcm.GetRouteConfig().GetName(), vh.GetName(), i, err))
+						}
+					}
 					if state == prechecked {
 						// The translator's routes hold Anys only in
 						// typed_per_filter_config (TestPrecheckedRoutesHoldAnysOnlyPerFilter
@@ -473,63 +479,45 @@ func domainClashes(listener string, rc *routev3.RouteConfiguration) error {
 	return errors.Join(errs...)
 }
 
-// checkRouteClusters reports routes that send traffic to a cluster that
-// does not exist, which Envoy would answer with 503s.
-func checkRouteClusters(listener string, rc *routev3.RouteConfiguration, clusters map[string]bool) error {
+// routeProblems are what is wrong with a route beyond its own fields: a
+// cluster it sends to that does not exist (Envoy would answer 503s), and
+// a regex whose RE2 program is larger than its max_program_size (or,
+// without one, the runtime's error level the bootstrap sets), over which
+// Envoy refuses the whole route table. The translator leaves such
+// Mappings out; this is the net under it. A route shown in many virtual
+// hosts is checked once.
+func routeProblems(r *routev3.Route, clusters map[string]bool) []error {
 	var errs []error
-	for _, vh := range rc.GetVirtualHosts() {
-		for i, r := range vh.GetRoutes() {
-			check := func(n string) {
-				if !clusters[n] {
-					errs = append(errs, fmt.Errorf("%s: route config %s: virtual host %s: route %d: cluster %q does not exist", listener, rc.GetName(), vh.GetName(), i, n))
-				}
-			}
-			ra := r.GetRoute()
-			if ra == nil {
-				continue // a redirect or a direct response
-			}
-			if c := ra.GetCluster(); c != "" {
-				check(c)
-			}
-			for _, wc := range ra.GetWeightedClusters().GetClusters() {
-				check(wc.GetName())
-			}
-			for _, m := range ra.GetRequestMirrorPolicies() {
-				check(m.GetCluster())
+	if ra := r.GetRoute(); ra != nil { // not a redirect or a direct response
+		check := func(n string) {
+			if !clusters[n] {
+				errs = append(errs, fmt.Errorf("cluster %q does not exist", n))
 			}
 		}
-	}
-	return errors.Join(errs...)
-}
-
-// checkRouteRegexes reports a route regex whose RE2 program is larger
-// than its max_program_size (or, without one, the runtime's error level
-// the bootstrap sets): Envoy refuses the whole route table over it. The
-// translator leaves such Mappings out; this is the net under it.
-func checkRouteRegexes(listener string, rc *routev3.RouteConfiguration, seen map[*routev3.Route]bool) error {
-	var errs []error
-	for _, vh := range rc.GetVirtualHosts() {
-		for i, r := range vh.GetRoutes() {
-			if seen[r] {
-				continue
-			}
-			seen[r] = true
-			for _, re := range routeRegexes(r) {
-				limit := regexErrorLevel
-				if m := re.GetGoogleRe2().GetMaxProgramSize(); m != nil {
-					limit = int(m.GetValue())
-				}
-				size, err := re2size.ProgramSize(re.GetRegex())
-				if err == nil && size > limit {
-					err = fmt.Errorf("RE2 program size %d exceeds max_program_size %d", size, limit)
-				}
-				if err != nil {
-					errs = append(errs, fmt.Errorf("%s: route config %s: virtual host %s: route %d: regex %q: %w", listener, rc.GetName(), vh.GetName(), i, re.GetRegex(), err))
-				}
-			}
+		if c := ra.GetCluster(); c != "" {
+			check(c)
+		}
+		for _, wc := range ra.GetWeightedClusters().GetClusters() {
+			check(wc.GetName())
+		}
+		for _, m := range ra.GetRequestMirrorPolicies() {
+			check(m.GetCluster())
 		}
 	}
-	return errors.Join(errs...)
+	for _, re := range routeRegexes(r) {
+		limit := regexErrorLevel
+		if m := re.GetGoogleRe2().GetMaxProgramSize(); m != nil {
+			limit = int(m.GetValue())
+		}
+		size, err := re2size.ProgramSize(re.GetRegex())
+		if err == nil && size > limit {
+			err = fmt.Errorf("RE2 program size %d exceeds max_program_size %d", size, limit)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("regex %q: %w", re.GetRegex(), err))
+		}
+	}
+	return errs
 }
 
 // routeRegexes are the regexes a route's match and action hold.
