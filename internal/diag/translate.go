@@ -206,7 +206,7 @@ func clusterMapJSON(m map[string]clusterSource) []byte {
 // encoding/json itself.
 func appendJSONString(b []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+		if jsonEscapes[s[i]] {
 			q, _ := json.Marshal(s) // a string always marshals
 			return append(b, q...)
 		}
@@ -215,6 +215,16 @@ func appendJSONString(b []byte, s string) []byte {
 	b = append(b, s...)
 	return append(b, '"')
 }
+
+// jsonEscapes are the bytes encoding/json does not write as they are:
+// control characters, quotes, backslashes, what HTML gives meaning to,
+// and all outside ASCII (checked whole by json.Marshal).
+var jsonEscapes = func() (t [256]bool) {
+	for c := range t {
+		t[c] = c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&'
+	}
+	return t
+}()
 
 // clusterSource is one clustermap.json entry; its fields are in key
 // order, as a map's would be.

@@ -159,7 +159,9 @@ type translator struct {
 	moduleErrorResponses     *anypb.Any
 	moduleErrorResponsesOnce sync.Once
 	authDisabledAny          *anypb.Any
-	authDisabledOnce         sync.Once
+	// authDisabledOnly is per-filter config with only authDisabledAny.
+	authDisabledOnly map[string]*anypb.Any
+	authDisabledOnce sync.Once
 	// served caches servedGroups.
 	served map[*ir.Host][]int
 	// Every user HTTP connection manager has the same filters and access
@@ -683,7 +685,10 @@ func (t *translator) variants(r *routev3.Route, securityModel, insecureAction st
 			redirect.Action = httpsRedirect
 			if t.ir.Auth != nil {
 				// Redirecting to https needs no authorization.
-				redirect.TypedPerFilterConfig = map[string]*anypb.Any{"envoy.filters.http.ext_authz": t.authDisabled()}
+				// One map for all of them: messages are not modified
+				// once built.
+				t.authDisabled()
+				redirect.TypedPerFilterConfig = t.authDisabledOnly
 			}
 			out = append(out, redirect)
 		}
@@ -1045,6 +1050,7 @@ func (t *translator) redirectRoute(m *ir.Mapping) *routev3.Route {
 func (t *translator) authDisabled() *anypb.Any {
 	t.authDisabledOnce.Do(func() {
 		t.authDisabledAny = t.any(&extauthzv3.ExtAuthzPerRoute{Override: &extauthzv3.ExtAuthzPerRoute_Disabled{Disabled: true}})
+		t.authDisabledOnly = map[string]*anypb.Any{"envoy.filters.http.ext_authz": t.authDisabledAny}
 	})
 	return t.authDisabledAny
 }

@@ -238,3 +238,25 @@ func TestServiceIsIP(t *testing.T) {
 		}
 	}
 }
+
+// TestUnderscoredIsOnePerCharacter holds underscored to its rule: one
+// "_" for each character that is not an ASCII letter, digit or
+// underscore, however many bytes the character takes (and one for each
+// byte of invalid UTF-8, as ranging over the string yields them).
+func TestUnderscoredIsOnePerCharacter(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                   "",
+		"quote_v1":           "quote_v1",
+		"quote.shop:8080":    "quote_shop_8080",
+		"https://a.b":        "https___a_b",
+		"ca\u00efque.ns":     "ca_que_ns",
+		"\u65e5\u672c.x":     "___x",
+		"a\xff\xfeb":         "a__b",
+		"\xe6\x97":           "__",
+		"-leading-trailing-": "_leading_trailing_",
+	} {
+		if got := underscored(in); got != want {
+			t.Errorf("underscored(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

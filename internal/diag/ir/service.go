@@ -172,13 +172,26 @@ func underscored(s string) string {
 }
 
 func writeUnderscored(b *strings.Builder, s string) {
-	for _, c := range s {
-		if notNameChar(c) {
-			b.WriteByte('_')
-		} else {
-			b.WriteByte(byte(c))
+	// Runs of name characters are written whole; anything else, a
+	// multi-byte character included, is one underscore.
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf && !notNameChar(rune(c)) {
+			i++
+			continue
 		}
+		b.WriteString(s[start:i])
+		b.WriteByte('_')
+		if c < utf8.RuneSelf {
+			i++
+		} else {
+			_, n := utf8.DecodeRuneInString(s[i:])
+			i += n
+		}
+		start = i
 	}
+	b.WriteString(s[start:])
 }
 
 func notNameChar(c rune) bool {
