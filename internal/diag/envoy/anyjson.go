@@ -57,12 +57,13 @@ func (w *jsonWriter) writeAny(a *anypb.Any) bool {
 
 // anyMapField writes a map of Anys, keys sorted as protojson sorts them.
 func anyMapField[M any](name string, get func(M) map[string]*anypb.Any) fieldWriter[M] {
+	key := quoted(name)
 	return func(w *jsonWriter, m M) bool {
 		entries := get(m)
 		if len(entries) == 0 {
 			return true
 		}
-		w.key(name)
+		w.field(key)
 		w.buf = append(w.buf, '{')
 		w.comma = false
 		// A route's per-filter settings are one or two: their keys are
@@ -87,12 +88,13 @@ func anyMapField[M any](name string, get func(M) map[string]*anypb.Any) fieldWri
 
 // stringMapField writes a map of strings, keys sorted.
 func stringMapField[M any](name string, get func(M) map[string]string) fieldWriter[M] {
+	key := quoted(name)
 	return func(w *jsonWriter, m M) bool {
 		entries := get(m)
 		if len(entries) == 0 {
 			return true
 		}
-		w.key(name)
+		w.field(key)
 		w.buf = append(w.buf, '{')
 		w.comma = false
 		for _, k := range sortedKeys(entries) {

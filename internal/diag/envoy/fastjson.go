@@ -1,6 +1,7 @@
 package envoy
 
 import (
+	"encoding/binary"
 	"reflect"
 	"slices"
 	"strconv"
@@ -167,6 +168,21 @@ func (w *jsonWriter) key(name string) {
 	w.comma = false
 }
 
+// jsonKey is a key as written: quoted, with its colon.
+type jsonKey string
+
+func quoted(name string) jsonKey { return jsonKey(`"` + name + `":`) }
+
+// field writes a key quoted ahead of time: the codecs' field writers
+// know theirs when they are made.
+func (w *jsonWriter) field(k jsonKey) {
+	if w.comma {
+		w.buf = append(w.buf, ',')
+	}
+	w.buf = append(w.buf, k...)
+	w.comma = false
+}
+
 func (w *jsonWriter) raw(s string) {
 	w.buf = append(w.buf, s...)
 	w.comma = true
@@ -258,8 +274,9 @@ func plain(s string) bool {
 		ones  = 0x0101010101010101
 		highs = 0x8080808080808080
 	)
-	v := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+	// One load where the machine allows it (a view of the string's
+	// bytes, not a copy).
+	v := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s), 8))
 	hasZero := func(x uint64) uint64 { return (x - ones) & ^x & highs }
 	below := (v - ones*' ') & ^v & highs // a byte under ' ' (every byte under 0x80 here)
 	return v&highs == 0 && below == 0 && hasZero(v^(ones*'"')) == 0 && hasZero(v^(ones*'\\')) == 0
@@ -321,9 +338,10 @@ func (w *jsonWriter) duration(d *durationpb.Duration) bool {
 // empty.
 
 func strField[M any](name string, get func(M) string) fieldWriter[M] {
+	key := quoted(name)
 	return func(w *jsonWriter, m M) bool {
 		if s := get(m); s != "" {
-			w.key(name)
+			w.field(key)
 			return w.str(s)
 		}
 		return true
@@ -331,9 +349,10 @@ func strField[M any](name string, get func(M) string) fieldWriter[M] {
 }
 
 func uintField[M any](name string, get func(M) uint32) fieldWriter[M] {
+	key := quoted(name)
 	return func(w *jsonWriter, m M) bool {
 		if v := get(m); v != 0 {
-			w.key(name)
+			w.field(key)
 			w.uint(uint64(v))
 		}
 		return true
@@ -341,9 +360,10 @@ func uintField[M any](name string, get func(M) uint32) fieldWriter[M] {
 }
 
 func boolField[M any](name string, get func(M) bool) fieldWriter[M] {
+	key := quoted(name)
 	return func(w *jsonWriter, m M) bool {
 		if get(m) {
-			w.key(name)
+			w.field(key)
 			w.bool(true)
 		}
 		return true
@@ -364,9 +384,10 @@ func enumField[M any, E interface {
 }
 
 func durationField[M any](name string, get func(M) *durationpb.Duration) fieldWriter[M] {
+	key := quoted(name)
 	return func(w *jsonWriter, m M) bool {
 		if d := get(m); d != nil {
-			w.key(name)
+			w.field(key)
 			return w.duration(d)
 		}
 		return true
@@ -382,24 +403,26 @@ type message interface {
 }
 
 func messageField[M any, F message](name string, c **codec[F], get func(M) F) fieldWriter[M] {
+	key := quoted(name)
 	return func(w *jsonWriter, m M) bool {
 		f := get(m)
 		var zero F
 		if f == zero {
 			return true
 		}
-		w.key(name)
+		w.field(key)
 		return (*c).write(w, f)
 	}
 }
 
 func listField[M any, F message](name string, c **codec[F], get func(M) []F) fieldWriter[M] {
+	key := quoted(name)
 	return func(w *jsonWriter, m M) bool {
 		list := get(m)
 		if len(list) == 0 {
 			return true
 		}
-		w.key(name)
+		w.field(key)
 		w.buf = append(w.buf, '[')
 		w.comma = false
 		for _, f := range list {
@@ -418,12 +441,13 @@ func listField[M any, F message](name string, c **codec[F], get func(M) []F) fie
 }
 
 func stringsField[M any](name string, get func(M) []string) fieldWriter[M] {
+	key := quoted(name)
 	return func(w *jsonWriter, m M) bool {
 		list := get(m)
 		if len(list) == 0 {
 			return true
 		}
-		w.key(name)
+		w.field(key)
 		w.buf = append(w.buf, '[')
 		for i, s := range list {
 			if i > 0 {
