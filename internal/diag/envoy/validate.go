@@ -1,15 +1,12 @@
 package envoy
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"maps"
-	"reflect"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
 	listenerv3 "github.com/envoyproxy/go-control-plane/envoy/config/listener/v3"
@@ -22,7 +19,6 @@ import (
 	tcpproxyv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/tcp_proxy/v3"
 	matcherv3 "github.com/envoyproxy/go-control-plane/envoy/type/matcher/v3"
 	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/known/anypb"
 
 	"github.com/emissary-go/emissary/internal/re2size"
@@ -285,133 +281,6 @@ func withoutRoutes(hcm *hcmv3.HttpConnectionManager) *hcmv3.HttpConnectionManage
 	out := xds.Without(hcm, "route_config")
 	out.RouteSpecifier = &hcmv3.HttpConnectionManager_RouteConfig{RouteConfig: rc}
 	return out
-}
-
-// walkAnys calls decode for every Any in m and walks into the message it
-// returns, so that Anys nested inside Anys are found too. It reads the
-// generated Go structs directly, and only the fields whose types can hold
-// an Any: protoreflect's Range would box every field of tens of thousands
-// of routes, and route matchers hold no Any.
-func walkAnys(m proto.Message, decode func(*anypb.Any) proto.Message) {
-	if a, ok := m.(*anypb.Any); ok {
-		if a != nil {
-			if inner := decode(a); inner != nil {
-				walkAnys(inner, decode)
-			}
-		}
-		return
-	}
-	v := reflect.ValueOf(m)
-	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
-		return // generated messages are pointers to structs
-	}
-	s := v.Elem()
-	for _, i := range anyFields(s.Type(), m.ProtoReflect().Descriptor()) {
-		walkField(s.Field(i), decode)
-	}
-}
-
-// walkField walks one struct field: a message, a list or map of them, or
-// a oneof holding one.
-func walkField(v reflect.Value, decode func(*anypb.Any) proto.Message) {
-	switch v.Kind() {
-	case reflect.Pointer:
-		if m, ok := v.Interface().(proto.Message); ok && !v.IsNil() {
-			walkAnys(m, decode)
-		}
-	case reflect.Slice:
-		for i := range v.Len() {
-			walkField(v.Index(i), decode)
-		}
-	case reflect.Map:
-		// In key order, so that errors come out the same every time.
-		keys := v.MapKeys()
-		slices.SortFunc(keys, func(a, b reflect.Value) int { return cmp.Compare(a.String(), b.String()) })
-		for _, k := range keys {
-			walkField(v.MapIndex(k), decode)
-		}
-	case reflect.Interface:
-		// A oneof: a pointer to a wrapper struct whose one field is the
-		// member's value.
-		if w := v.Elem(); w.Kind() == reflect.Pointer && !w.IsNil() && w.Elem().Kind() == reflect.Struct && w.Elem().NumField() == 1 {
-			walkField(w.Elem().Field(0), decode)
-		}
-	}
-}
-
-var anyFieldPlans sync.Map // reflect.Type -> []int
-
-// anyFields are the indices of a generated struct's fields (or oneofs)
-// whose message types can hold an Any.
-func anyFields(st reflect.Type, md protoreflect.MessageDescriptor) []int {
-	if v, ok := anyFieldPlans.Load(st); ok {
-		return v.([]int)
-	}
-	var out []int
-	for i := range st.NumField() {
-		key := goFieldKey(st.Field(i))
-		if key == "" {
-			continue
-		}
-		var members []protoreflect.FieldDescriptor
-		if od := md.Oneofs().ByName(key); od != nil && !od.IsSynthetic() {
-			for j := range od.Fields().Len() {
-				members = append(members, od.Fields().Get(j))
-			}
-		} else if fd := md.Fields().ByName(key); fd != nil {
-			members = append(members, fd)
-		}
-		for _, fd := range members {
-			sub := fd.Message()
-			if fd.IsMap() {
-				sub = fd.MapValue().Message()
-			}
-			if sub != nil && mayHoldAny(sub) {
-				out = append(out, i)
-				break
-			}
-		}
-	}
-	anyFieldPlans.Store(st, out)
-	return out
-}
-
-var anyHolders sync.Map // protoreflect.FullName -> bool
-
-// mayHoldAny reports whether a message of this type can contain an Any,
-// directly or through its fields' types.
-func mayHoldAny(md protoreflect.MessageDescriptor) bool {
-	if v, ok := anyHolders.Load(md.FullName()); ok {
-		return v.(bool)
-	}
-	result := holdsAny(md, map[protoreflect.FullName]bool{})
-	anyHolders.Store(md.FullName(), result)
-	return result
-}
-
-func holdsAny(md protoreflect.MessageDescriptor, visiting map[protoreflect.FullName]bool) bool {
-	if md.FullName() == "google.protobuf.Any" {
-		return true
-	}
-	if visiting[md.FullName()] {
-		return false // a cycle adds nothing new
-	}
-	visiting[md.FullName()] = true
-	fields := md.Fields()
-	for i := 0; i < fields.Len(); i++ {
-		fd := fields.Get(i)
-		var sub protoreflect.MessageDescriptor
-		switch {
-		case fd.IsMap():
-			sub = fd.MapValue().Message()
-		default:
-			sub = fd.Message()
-		}
-		if sub != nil && holdsAny(sub, visiting) {
-			return true
-		}
-	}
-	return false
 }
 
 // sameMatchChains reports filter chains of one listener that match the
