@@ -1,6 +1,7 @@
 package envoy
 
 import (
+	"google.golang.org/protobuf/types/known/durationpb"
 	"strings"
 
 	clusterv3 "github.com/envoyproxy/go-control-plane/envoy/config/cluster/v3"
@@ -14,16 +15,39 @@ import (
 )
 
 // cluster builds one upstream cluster.
+// clusterParts are the messages every cluster has, and those of its
+// first endpoint, made in one allocation: a large configuration has
+// thousands of clusters. (Messages are never copied once built, only
+// pointed to.)
+type clusterParts struct {
+	cluster       clusterv3.Cluster
+	connect       durationpb.Duration
+	discovery     clusterv3.Cluster_Type
+	assignment    endpointv3.ClusterLoadAssignment
+	locality      endpointv3.LocalityLbEndpoints
+	localities    [1]*endpointv3.LocalityLbEndpoints
+	endpoints     [1]*endpointv3.LbEndpoint
+	lbEndpoint    endpointv3.LbEndpoint
+	endpointOf    endpointv3.LbEndpoint_Endpoint
+	endpoint      endpointv3.Endpoint
+	address       corev3.Address
+	socketOf      corev3.Address_SocketAddress
+	socketAddress corev3.SocketAddress
+	port          corev3.SocketAddress_PortValue
+}
+
 func (t *translator) cluster(c *ir.Cluster) *clusterv3.Cluster {
-	out := &clusterv3.Cluster{
-		Name:            c.EnvoyName,
-		AltStatName:     c.StatName,
-		ConnectTimeout:  millis(c.ConnectTimeoutMs),
-		LbPolicy:        lbPolicy(c.LoadBalancer),
-		DnsLookupFamily: clusterv3.Cluster_DnsLookupFamily(clusterv3.Cluster_DnsLookupFamily_value[c.DNSLookupFamily]),
-	}
+	parts := &clusterParts{}
+	out := &parts.cluster
+	out.Name = c.EnvoyName
+	out.AltStatName = c.StatName
+	setMillis(&parts.connect, c.ConnectTimeoutMs)
+	out.ConnectTimeout = &parts.connect
+	out.LbPolicy = lbPolicy(c.LoadBalancer)
+	out.DnsLookupFamily = clusterv3.Cluster_DnsLookupFamily(clusterv3.Cluster_DnsLookupFamily_value[c.DNSLookupFamily])
+	out.ClusterDiscoveryType = &parts.discovery
 	if c.Type == "EDS" {
-		out.ClusterDiscoveryType = &clusterv3.Cluster_Type{Type: clusterv3.Cluster_EDS}
+		parts.discovery.Type = clusterv3.Cluster_EDS
 		out.EdsClusterConfig = &clusterv3.Cluster_EdsClusterConfig{
 			EdsConfig: &corev3.ConfigSource{
 				ConfigSourceSpecifier: &corev3.ConfigSource_Ads{Ads: &corev3.AggregatedConfigSource{}},
@@ -32,16 +56,26 @@ func (t *translator) cluster(c *ir.Cluster) *clusterv3.Cluster {
 			ServiceName: c.EDSName,
 		}
 	} else {
-		out.ClusterDiscoveryType = &clusterv3.Cluster_Type{Type: clusterv3.Cluster_DiscoveryType(clusterv3.Cluster_DiscoveryType_value[c.Type])}
+		parts.discovery.Type = clusterv3.Cluster_DiscoveryType(clusterv3.Cluster_DiscoveryType_value[c.Type])
 		out.RespectDnsTtl = c.RespectDNSTTL
-		endpoints := []*endpointv3.LbEndpoint{lbEndpoint(c.Host, c.Port)}
+		parts.socketAddress.Address = c.Host
+		parts.port.PortValue = uint32(c.Port)
+		parts.socketAddress.PortSpecifier = &parts.port
+		parts.socketOf.SocketAddress = &parts.socketAddress
+		parts.address.Address = &parts.socketOf
+		parts.endpoint.Address = &parts.address
+		parts.endpointOf.Endpoint = &parts.endpoint
+		parts.lbEndpoint.HostIdentifier = &parts.endpointOf
+		parts.endpoints[0] = &parts.lbEndpoint
+		endpoints := parts.endpoints[:]
 		for _, e := range c.MoreEndpoints {
 			endpoints = append(endpoints, lbEndpoint(e.Host, e.Port))
 		}
-		out.LoadAssignment = &endpointv3.ClusterLoadAssignment{
-			ClusterName: c.EnvoyName,
-			Endpoints:   []*endpointv3.LocalityLbEndpoints{{LbEndpoints: endpoints}},
-		}
+		parts.locality.LbEndpoints = endpoints
+		parts.localities[0] = &parts.locality
+		parts.assignment.ClusterName = c.EnvoyName
+		parts.assignment.Endpoints = parts.localities[:]
+		out.LoadAssignment = &parts.assignment
 	}
 	if c.HTTP2 {
 		out.Http2ProtocolOptions = &corev3.Http2ProtocolOptions{}

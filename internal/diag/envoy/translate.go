@@ -257,6 +257,13 @@ func millis(ms int) *durationpb.Duration {
 	return durationpb.New(time.Duration(ms) * time.Millisecond)
 }
 
+// setMillis makes d what millis(ms) is, in a message allocated with
+// others.
+func setMillis(d *durationpb.Duration, ms int) {
+	nanos := (time.Duration(ms) * time.Millisecond).Nanoseconds()
+	d.Seconds, d.Nanos = nanos/1e9, int32(nanos%1e9)
+}
+
 // listener builds one Envoy listener: a TLS filter chain per server name
 // and one shared cleartext chain, each with a virtual host per Host.
 func (t *translator) listener(l *ir.Listener) *listenerv3.Listener {
@@ -909,15 +916,19 @@ func (t *translator) buildGroupRoutes(g *ir.Group) []*routev3.Route {
 	}
 	var out []*routev3.Route
 	for _, m := range g.Mappings {
-		r := &routev3.Route{Match: t.match(m)}
-		r.Match.RuntimeFraction = &corev3.RuntimeFractionalPercent{
-			DefaultValue: &typev3.FractionalPercent{Numerator: uint32(m.Cumulative), Denominator: typev3.FractionalPercent_HUNDRED},
-			RuntimeKey:   "routing.traffic_shift." + m.Cluster,
-		}
-		action := &routev3.RouteAction{
-			ClusterSpecifier: &routev3.RouteAction_Cluster{Cluster: m.Cluster},
-			Timeout:          millis(m.TimeoutMs),
-		}
+		p := &routeParts{}
+		r := &p.route
+		r.Match = &p.match
+		t.fillMatch(&p.match, &p.prefix, m)
+		p.percent.Numerator, p.percent.Denominator = uint32(m.Cumulative), typev3.FractionalPercent_HUNDRED
+		p.fraction.DefaultValue = &p.percent
+		p.fraction.RuntimeKey = "routing.traffic_shift." + m.Cluster
+		r.Match.RuntimeFraction = &p.fraction
+		action := &p.action
+		p.cluster.Cluster = m.Cluster
+		action.ClusterSpecifier = &p.cluster
+		setMillis(&p.timeout, m.TimeoutMs)
+		action.Timeout = &p.timeout
 		if m.IdleTimeoutMs > 0 {
 			action.IdleTimeout = millis(m.IdleTimeoutMs)
 		}
@@ -977,7 +988,8 @@ func (t *translator) buildGroupRoutes(g *ir.Group) []*routev3.Route {
 			}}
 		}
 		action.RateLimits = routeRateLimits(m.RateLimits)
-		r.Action = &routev3.Route_Route{Route: action}
+		p.routeOf.Route = action
+		r.Action = &p.routeOf
 		if c := m.CORS; c != nil {
 			// The cors filter's per-route policy (RouteAction.cors, which
 			// Emissary writes, is deprecated in current Envoy), enabled
@@ -1072,14 +1084,46 @@ func (t *translator) authPerRoute(m *ir.Mapping) *anypb.Any {
 // match is a route's conditions: the path, headers (with :authority as a
 // glob), the method and query parameters.
 func (t *translator) match(m *ir.Mapping) *routev3.RouteMatch {
-	rm := &routev3.RouteMatch{CaseSensitive: wrapperspb.Bool(m.CaseSensitive == nil || *m.CaseSensitive)}
+	rm := &routev3.RouteMatch{}
+	t.fillMatch(rm, &routev3.RouteMatch_Prefix{}, m)
+	return rm
+}
+
+// routeParts are the messages every Mapping's route has, made in one
+// allocation (see clusterParts).
+type routeParts struct {
+	route    routev3.Route
+	match    routev3.RouteMatch
+	prefix   routev3.RouteMatch_Prefix
+	fraction corev3.RuntimeFractionalPercent
+	percent  typev3.FractionalPercent
+	action   routev3.RouteAction
+	cluster  routev3.RouteAction_Cluster
+	routeOf  routev3.Route_Route
+	timeout  durationpb.Duration
+}
+
+// Every route says whether its match is case-sensitive: two messages
+// serve them all, as messages are not modified once built.
+var (
+	caseSensitive   = wrapperspb.Bool(true)
+	caseInsensitive = wrapperspb.Bool(false)
+)
+
+// fillMatch makes rm m's match; prefix is used if the match is a prefix.
+func (t *translator) fillMatch(rm *routev3.RouteMatch, prefix *routev3.RouteMatch_Prefix, m *ir.Mapping) {
+	rm.CaseSensitive = caseSensitive
+	if m.CaseSensitive != nil && !*m.CaseSensitive {
+		rm.CaseSensitive = caseInsensitive
+	}
 	switch {
 	case m.PrefixRegex:
 		rm.PathSpecifier = &routev3.RouteMatch_SafeRegex{SafeRegex: t.regex(m.Prefix)}
 	case m.PrefixExact:
 		rm.PathSpecifier = &routev3.RouteMatch_Path{Path: m.Prefix}
 	default:
-		rm.PathSpecifier = &routev3.RouteMatch_Prefix{Prefix: m.Prefix}
+		prefix.Prefix = m.Prefix
+		rm.PathSpecifier = prefix
 	}
 	for _, h := range m.Headers {
 		if hm := t.headerMatcher(h); hm != nil {
@@ -1098,7 +1142,6 @@ func (t *translator) match(m *ir.Mapping) *routev3.RouteMatch {
 		}
 		rm.QueryParameters = append(rm.QueryParameters, qm)
 	}
-	return rm
 }
 
 func (t *translator) headerMatcher(h ir.Match) *routev3.HeaderMatcher {
