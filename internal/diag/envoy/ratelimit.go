@@ -29,18 +29,24 @@ func rateLimitFilter(r *ir.RateLimit) *ratelimitv3.RateLimit {
 // routeRateLimits are a route's descriptors: one per label group, its
 // entries in order.
 func routeRateLimits(groups [][]ir.RateLimitAction) []*routev3.RateLimit {
-	var out []*routev3.RateLimit
-	for _, g := range groups {
-		rl := &routev3.RateLimit{}
-		for _, a := range g {
-			action := &routev3.RateLimit_Action{}
+	if len(groups) == 0 {
+		return nil
+	}
+	out := make([]*routev3.RateLimit, len(groups))
+	limits := make([]routev3.RateLimit, len(groups))
+	for i, g := range groups {
+		rl := &limits[i]
+		rl.Actions = make([]*routev3.RateLimit_Action, len(g))
+		actions := make([]routev3.RateLimit_Action, len(g))
+		for j, a := range g {
+			action := &actions[j]
 			switch a.Kind {
 			case "source_cluster":
 				action.ActionSpecifier = &routev3.RateLimit_Action_SourceCluster_{SourceCluster: &routev3.RateLimit_Action_SourceCluster{}}
 			case "destination_cluster":
 				action.ActionSpecifier = &routev3.RateLimit_Action_DestinationCluster_{DestinationCluster: &routev3.RateLimit_Action_DestinationCluster{}}
 			case "remote_address":
-				action.ActionSpecifier = &routev3.RateLimit_Action_RemoteAddress_{RemoteAddress: &routev3.RateLimit_Action_RemoteAddress{}}
+				action.ActionSpecifier = remoteAddress
 			case "generic_key":
 				action.ActionSpecifier = &routev3.RateLimit_Action_GenericKey_{GenericKey: &routev3.RateLimit_Action_GenericKey{DescriptorKey: a.Key, DescriptorValue: a.Value}}
 			case "request_headers":
@@ -48,9 +54,13 @@ func routeRateLimits(groups [][]ir.RateLimitAction) []*routev3.RateLimit {
 					DescriptorKey: a.Key, HeaderName: a.Header, SkipIfAbsent: a.SkipIfAbsent,
 				}}
 			}
-			rl.Actions = append(rl.Actions, action)
+			rl.Actions[j] = action
 		}
-		out = append(out, rl)
+		out[i] = rl
 	}
 	return out
 }
+
+// remoteAddress is the remote_address action, the same on every route
+// that has one (messages are not modified once built).
+var remoteAddress = &routev3.RateLimit_Action_RemoteAddress_{RemoteAddress: &routev3.RateLimit_Action_RemoteAddress{}}

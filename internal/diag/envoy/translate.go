@@ -1144,27 +1144,38 @@ func (t *translator) fillMatch(rm *routev3.RouteMatch, prefix *routev3.RouteMatc
 	}
 }
 
+// headerParts are a header condition's messages, made in one allocation
+// (see clusterParts): every Mapping with a host has one.
+type headerParts struct {
+	matcher     routev3.HeaderMatcher
+	stringMatch routev3.HeaderMatcher_StringMatch
+	sm          matcherv3.StringMatcher
+	exact       matcherv3.StringMatcher_Exact
+}
+
 func (t *translator) headerMatcher(h ir.Match) *routev3.HeaderMatcher {
-	out := &routev3.HeaderMatcher{Name: h.Name}
-	str := func(sm *matcherv3.StringMatcher) *routev3.HeaderMatcher {
-		out.HeaderMatchSpecifier = &routev3.HeaderMatcher_StringMatch{StringMatch: sm}
-		return out
+	if h.Present {
+		return &routev3.HeaderMatcher{Name: h.Name, HeaderMatchSpecifier: &routev3.HeaderMatcher_PresentMatch{PresentMatch: true}}
 	}
-	switch {
-	case h.Present:
-		out.HeaderMatchSpecifier = &routev3.HeaderMatcher_PresentMatch{PresentMatch: true}
-		return out
-	case h.Regex:
-		return str(&matcherv3.StringMatcher{MatchPattern: &matcherv3.StringMatcher_SafeRegex{SafeRegex: t.regex(h.Value)}})
-	case h.Name == ":authority" && h.Value == "*":
+	if h.Name == ":authority" && h.Value == "*" && !h.Regex {
 		return nil // any host: the virtual host already decides
-	case h.Name == ":authority" && strings.HasPrefix(h.Value, "*"):
-		return str(&matcherv3.StringMatcher{MatchPattern: &matcherv3.StringMatcher_Suffix{Suffix: h.Value[1:]}})
-	case h.Name == ":authority" && strings.HasSuffix(h.Value, "*"):
-		return str(&matcherv3.StringMatcher{MatchPattern: &matcherv3.StringMatcher_Prefix{Prefix: strings.TrimSuffix(h.Value, "*")}})
-	default:
-		return str(&matcherv3.StringMatcher{MatchPattern: &matcherv3.StringMatcher_Exact{Exact: h.Value}})
 	}
+	p := &headerParts{}
+	p.matcher.Name = h.Name
+	p.matcher.HeaderMatchSpecifier = &p.stringMatch
+	p.stringMatch.StringMatch = &p.sm
+	switch {
+	case h.Regex:
+		p.sm.MatchPattern = &matcherv3.StringMatcher_SafeRegex{SafeRegex: t.regex(h.Value)}
+	case h.Name == ":authority" && strings.HasPrefix(h.Value, "*"):
+		p.sm.MatchPattern = &matcherv3.StringMatcher_Suffix{Suffix: h.Value[1:]}
+	case h.Name == ":authority" && strings.HasSuffix(h.Value, "*"):
+		p.sm.MatchPattern = &matcherv3.StringMatcher_Prefix{Prefix: strings.TrimSuffix(h.Value, "*")}
+	default:
+		p.exact.Exact = h.Value
+		p.sm.MatchPattern = &p.exact
+	}
+	return &p.matcher
 }
 
 // regex is a RE2 matcher held to the Module's regex_max_size, as
