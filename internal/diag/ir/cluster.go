@@ -112,7 +112,8 @@ func (cs *clusterSet) candidate(m *Mapping, marker string) candidate {
 		out.errors = append(out.errors, err.Error())
 		return out
 	}
-	fields := []string{"cluster", marker, m.Service}
+	var room [8]string // the name's parts, on the stack
+	fields := append(room[:0], "cluster", marker, m.Service)
 	originate := false
 	var ctx *TLSContext
 	if m.TLS != "" {
@@ -144,7 +145,13 @@ func (cs *clusterSet) candidate(m *Mapping, marker string) candidate {
 	if m.LoadBalancer != nil {
 		fields = append(fields, m.LoadBalancer.nameField())
 	}
-	c := &Cluster{
+	// The cluster and its first user in one allocation.
+	made := &struct {
+		cluster Cluster
+		users   [1]string
+	}{users: [1]string{m.Key}}
+	c := &made.cluster
+	*c = Cluster{
 		Name:             clusterName(fields...),
 		Type:             "STRICT_DNS",
 		Host:             svc.Host,
@@ -162,7 +169,7 @@ func (cs *clusterSet) candidate(m *Mapping, marker string) candidate {
 		KeepAlive:        m.KeepAlive,
 		CircuitBreakers:  m.CircuitBreakers,
 		LoadBalancer:     m.LoadBalancer,
-		Users:            []string{m.Key},
+		Users:            made.users[:],
 	}
 	if c.StatName == "" {
 		c.StatName = underscored(strings.TrimPrefix(strings.TrimPrefix(m.Service, svc.Scheme+"://"), "//"))

@@ -37,10 +37,12 @@ func (g *Group) First() *Mapping {
 func groupMappings(mappings []*Mapping, d *Diagnostics) []*Group {
 	byID := make(map[string]*Group, len(mappings))
 	groups := make([]*Group, 0, len(mappings))
+	made := make([]Group, 0, len(mappings)) // in one allocation
 	for _, m := range mappings {
 		g, ok := byID[m.GroupID]
 		if !ok {
-			g = &Group{ID: m.GroupID, Name: "GROUP: " + m.Name, Key: m.Key, Weight: m.RouteWeight, order: len(groups)}
+			made = append(made, Group{ID: m.GroupID, Name: "GROUP: " + m.Name, Key: m.Key, Weight: m.RouteWeight, order: len(groups)})
+			g = &made[len(made)-1]
 			byID[m.GroupID] = g
 			groups = append(groups, g)
 		}

@@ -478,14 +478,15 @@ func routeWeight(m *Mapping) RouteWeight {
 		}
 		return n
 	}
-	w := RouteWeight{
+	w := make(RouteWeight, 0, 6+len(m.Headers)+len(m.Query))
+	w = append(w,
 		strconv.Itoa(m.Precedence),
 		strconv.Itoa(len(m.Prefix)),
 		strconv.Itoa(conditionLength(m.Headers)),
 		strconv.Itoa(conditionLength(m.Query)),
 		m.Prefix,
 		"GET",
-	}
+	)
 	for _, h := range m.Headers {
 		w = append(w, h.Name+"-"+valueOrStar(h))
 	}
