@@ -197,7 +197,7 @@ func (w *jsonWriter) str(s string) bool {
 	for i+8 <= len(s) && plain(s[i:i+8]) {
 		i += 8
 	}
-	for i < len(s) && s[i] >= ' ' && s[i] != '"' && s[i] != '\\' && s[i] < utf8.RuneSelf {
+	for i < len(s) && plainByte[s[i]] {
 		i++
 	}
 	if i == len(s) {
@@ -268,7 +268,9 @@ func (w *jsonWriter) escaped(s string, i int) bool {
 
 // plain says whether none of s's eight bytes is a control character, a
 // quote, a backslash or part of a multi-byte character: a byte-wise test
-// on a word (a zero byte shows as a borrow into its top bit).
+// on a word (a zero byte shows as a borrow into its top bit; a borrow
+// across bytes can only call a plain word not plain, which costs the
+// slow path, never a wrong escape). Small enough to be inlined.
 func plain(s string) bool {
 	const (
 		ones  = 0x0101010101010101
@@ -277,10 +279,17 @@ func plain(s string) bool {
 	// One load where the machine allows it (a view of the string's
 	// bytes, not a copy).
 	v := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s), 8))
-	hasZero := func(x uint64) uint64 { return (x - ones) & ^x & highs }
-	below := (v - ones*' ') & ^v & highs // a byte under ' ' (every byte under 0x80 here)
-	return v&highs == 0 && below == 0 && hasZero(v^(ones*'"')) == 0 && hasZero(v^(ones*'\\')) == 0
+	q, b := v^(ones*'"'), v^(ones*'\\')
+	return (v|(v-ones*' ')&^v|(q-ones)&^q|(b-ones)&^b)&highs == 0
 }
+
+// plainByte says which bytes str copies as they are.
+var plainByte = func() (t [256]bool) {
+	for c := range t {
+		t[c] = c >= ' ' && c != '"' && c != '\\' && c < utf8.RuneSelf
+	}
+	return t
+}()
 
 func (w *jsonWriter) uint(v uint64) {
 	w.buf = strconv.AppendUint(w.buf, v, 10)
