@@ -51,9 +51,8 @@ func Validate(c *Config) error {
 	add(check.message("bootstrap", c.Bootstrap, nil))
 	clusters := map[string]bool{}
 	for _, cl := range c.Clusters {
-		name := "cluster " + cl.GetName()
 		if clusters[cl.GetName()] {
-			add(fmt.Errorf("%s: defined twice", name))
+			add(fmt.Errorf("cluster %s: defined twice", cl.GetName()))
 		}
 		clusters[cl.GetName()] = true
 		// The translator puts a cluster's Anys only in its transport
@@ -62,7 +61,7 @@ func Validate(c *Config) error {
 		// Clusters the translator checked as it built them are not
 		// checked again.
 		if !c.clustersChecked {
-			add(check.walking(name, cl, nil, cl.GetTransportSocket(), cl.GetHttpProtocolOptions()))
+			add(check.walking("cluster "+cl.GetName(), cl, nil, cl.GetTransportSocket(), cl.GetHttpProtocolOptions()))
 		}
 	}
 	for _, cl := range c.Bootstrap.GetStaticResources().GetClusters() {

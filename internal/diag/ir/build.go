@@ -253,14 +253,21 @@ func dropConflictingTLS(hosts []*Host, d *Diagnostics) []*Host {
 // checkEndpointServices reports clusters whose endpoints come from a
 // Kubernetes Service that does not exist: they will have no endpoints.
 func checkEndpointServices(clusters []*Cluster, snap *snapshot.Snapshot, d *Diagnostics) {
-	services := map[string]bool{}
-	if snap.Kubernetes != nil {
-		for _, s := range snap.Kubernetes.Services {
-			services[s.Namespace+"/"+s.Name] = true
-		}
-	}
+	type name struct{ namespace, name string }
+	var services map[name]bool // made when a cluster first needs it
 	for _, c := range clusters {
-		if c.ResolverKind != "KubernetesEndpointResolver" || c.EDSName == "" || services[c.Namespace+"/"+c.Service] {
+		if c.ResolverKind != "KubernetesEndpointResolver" || c.EDSName == "" {
+			continue
+		}
+		if services == nil {
+			services = map[name]bool{}
+			if snap.Kubernetes != nil {
+				for _, s := range snap.Kubernetes.Services {
+					services[name{s.Namespace, s.Name}] = true
+				}
+			}
+		}
+		if services[name{c.Namespace, c.Service}] {
 			continue
 		}
 		for _, user := range c.Users {
