@@ -110,7 +110,8 @@ func (g *Group) add(m *Mapping, d *Diagnostics) {
 			return
 		}
 		g.Mappings = append(g.Mappings, m)
-		if compareWeights(m.RouteWeight, g.Weight) > 0 {
+		// (The Mapping that made the group set its weight.)
+		if !sameWeight(m.RouteWeight, g.Weight) && compareWeights(m.RouteWeight, g.Weight) > 0 {
 			g.Weight = m.RouteWeight
 		}
 	}
@@ -155,4 +156,9 @@ func (g *Group) normalizeWeights(d *Diagnostics) bool {
 	}
 	g.Mappings = append(weighted, unweighted...)
 	return true
+}
+
+// sameWeight says whether a and b are one route weight, not just equal.
+func sameWeight(a, b RouteWeight) bool {
+	return len(a) == len(b) && len(a) > 0 && &a[0] == &b[0]
 }
