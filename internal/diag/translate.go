@@ -75,9 +75,17 @@ func Translate(snap *snapshot.Snapshot, opts TranslateOptions) (*Output, error) 
 	opts.IR.Crew, opts.Envoy.Crew = crew, crew
 	x := ir.Build(snap, opts.IR)
 	out := &Output{IR: x}
+	// clustermap.json reads only the IR: it is written while the
+	// configuration is built, on a core the routes leave idle.
+	side := crew.Group()
+	side.Go(func() error {
+		out.ClusterMapJSON = clusterMapJSON(clusterMap(x))
+		return nil
+	})
 	cfg, err := envoy.Build(x, opts.Envoy)
 	if err != nil {
-		return out, err
+		side.Wait()
+		return &Output{IR: x}, err
 	}
 	for _, p := range cfg.Dropped {
 		x.Diagnostics.Error(p.Key, "%s", p.Message)
@@ -99,12 +107,10 @@ func Translate(snap *snapshot.Snapshot, opts TranslateOptions) (*Output, error) 
 		return err
 	})
 	g.Go(func() (err error) {
-		if out.BootstrapJSON, err = cfg.BootstrapJSON(); err != nil {
-			return err
-		}
-		out.ClusterMapJSON = clusterMapJSON(clusterMap(x))
-		return nil
+		out.BootstrapJSON, err = cfg.BootstrapJSON()
+		return err
 	})
+	side.Wait()
 	if err := g.Wait(); err != nil {
 		// Nothing of an invalid configuration may be written.
 		return &Output{IR: x}, err
