@@ -559,7 +559,9 @@ func groupID(m *Mapping) string {
 		b = strconv.AppendInt(b, int64(m.Precedence), 10)
 	}
 	sum := sha1.Sum(b)
-	return hex.EncodeToString(sum[:])
+	var id [2 * sha1.Size]byte
+	hex.Encode(id[:], sum[:])
+	return string(id[:])
 }
 
 // maxMillis is the longest duration Envoy takes (protobuf's Duration
@@ -608,6 +610,9 @@ func firstNonEmpty(s ...string) string {
 }
 
 func sortedKeys[V any](m map[string]V) []string {
+	if len(m) == 0 {
+		return nil
+	}
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
