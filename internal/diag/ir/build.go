@@ -84,7 +84,6 @@ func Build(snap *snapshot.Snapshot, opts Options) *IR {
 	// Mappings: the user's in key order, then the built-in ones.
 	mappings := newMappings(r.mappings, out.Settings, opts, d)
 	mappings = append(mappings, internalMappings(out.Settings, opts)...)
-	out.Groups = groupMappings(mappings, d)
 
 	// Clusters.
 	cs := &clusterSet{byName: map[string]*Cluster{}, tls: map[string]*TLSContext{}, res: resolvers(r)}
@@ -106,27 +105,33 @@ func Build(snap *snapshot.Snapshot, opts Options) *IR {
 		ctx.leaveOutRefusedTLSParameters(Key("TLSContext", tc.Name, tc.Namespace), "", d)
 		cs.tls[tc.Name] = ctx
 	}
-	// Each Mapping's cluster is worked out on every core; then, in group
-	// order, the first Mapping asking for a cluster creates it and the
-	// others share it.
-	var asking []*Mapping
-	var markers []string
-	for _, g := range out.Groups {
-		if g.Shadow != nil {
-			asking, markers = append(asking, g.Shadow), append(markers, "shadow")
-		}
-		for _, m := range g.Mappings {
-			asking, markers = append(asking, m), append(markers, m.ClusterTag)
-		}
+	// Each Mapping's cluster is worked out on the crew's other cores
+	// while this one puts the Mappings in groups; then, in group order,
+	// the first Mapping asking for a cluster creates it and the others
+	// share it.
+	candidates := make([]candidate, len(mappings))
+	working := opts.Crew.Group()
+	const chunk = 16
+	for from := 0; from < len(mappings); from += chunk {
+		working.Go(func() error {
+			for i := from; i < min(from+chunk, len(mappings)); i++ {
+				m := mappings[i]
+				marker := m.ClusterTag
+				if m.Shadow {
+					marker = "shadow"
+				}
+				candidates[i] = cs.candidate(m, marker)
+			}
+			return nil
+		})
 	}
-	candidates := make([]candidate, len(asking))
-	inParallel(opts.Crew, len(asking), d, func(i int, _ *Diagnostics) {
-		candidates[i] = cs.candidate(asking[i], markers[i])
-	})
-	next := 0
+	for i, m := range mappings {
+		m.seq = i
+	}
+	out.Groups = groupMappings(mappings, d)
+	working.Wait()
 	clusterFor := func(m *Mapping) *Cluster {
-		next++
-		return cs.adopt(m, candidates[next-1], d)
+		return cs.adopt(m, candidates[m.seq], d)
 	}
 	// Who adopted which cluster, in group order: the cluster names are
 	// final once every cluster is known (below).
@@ -134,7 +139,7 @@ func Build(snap *snapshot.Snapshot, opts Options) *IR {
 		m *Mapping
 		c *Cluster
 	}
-	adoptions := make([]adoption, 0, len(asking))
+	adoptions := make([]adoption, 0, len(mappings))
 	var groups []*Group
 	for _, g := range out.Groups {
 		ok := true

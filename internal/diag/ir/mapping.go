@@ -40,6 +40,10 @@ type Rewrite struct {
 // Mapping is one Mapping, normalized: its match conditions in the order
 // Emissary emits them, its destination, and its route settings.
 type Mapping struct {
+	// seq is the Mapping's place among those read, which its cluster
+	// candidate is found by.
+	seq int
+
 	Key       string `json:"key"`
 	Name      string `json:"name"`
 	Namespace string `json:"namespace"`
