@@ -789,11 +789,10 @@ func (t *translator) buildAllRoutes() (checked []*routev3.Route) {
 						t.leaveOutGroup(i, "Envoy would refuse this Mapping's route, so it is not used: %v", err)
 						continue
 					}
+					// The group's distinct routes are ok[group:]: a few, so
+					// a variant is looked for among them, not in a map.
+					group := len(ok)
 					ok = append(ok, routes...)
-					done := map[*routev3.Route]bool{}
-					for _, r := range routes {
-						done[r] = true
-					}
 					for k, kind := range kinds {
 						for _, r := range routes {
 							vs := t.variants(r, kind.securityModel, kind.insecureAction)
@@ -801,8 +800,7 @@ func (t *translator) buildAllRoutes() (checked []*routev3.Route) {
 							// A variant of a valid route is valid (see
 							// variants): nothing to validate again.
 							for _, v := range vs {
-								if !done[v] {
-									done[v] = true
+								if !slices.Contains(ok[group:], v) {
 									ok = append(ok, v)
 								}
 							}
