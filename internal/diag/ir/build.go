@@ -33,57 +33,21 @@ func Build(snap *snapshot.Snapshot, opts Options) *IR {
 	out.Settings.ErrorResponses = moduleErrorResponses(out.Settings.errorResponsesRaw, out.Settings.Source, opts.FileExists, d)
 	secrets := newSecretLookup(r.secrets)
 
-	// Listeners, one per socket.
-	bound := map[string]*Listener{}
-	for _, l := range r.listeners {
-		il := newListener(l, "0.0.0.0", d)
-		if il == nil {
-			continue
-		}
-		if other, taken := bound[il.bindKey()]; taken {
-			d.Error(il.Key, "port %d is already used by %s", il.Port, other.Key)
-			continue
-		}
-		bound[il.bindKey()] = il
-		out.Listeners = append(out.Listeners, il)
-	}
-
-	// Hosts, or the implicit default one.
-	contexts := map[string]*v3alpha1.TLSContext{}
-	for _, tc := range r.tlsContexts {
-		contexts[tc.Namespace+"/"+tc.Name] = tc
-	}
-	byLowerName := map[string]*Host{}
-	for _, h := range r.hosts {
-		ih := newHost(h, contexts, secrets, d)
-		if ih == nil {
-			continue
-		}
-		// Host names are case-insensitive, and Envoy refuses a route
-		// table with two virtual hosts for one name. (The same name
-		// twice is one virtual host.)
-		lower := strings.ToLower(ih.Hostname)
-		if other, ok := byLowerName[lower]; ok && other.Hostname != ih.Hostname {
-			d.Error(ih.Key, "hostname %s differs from %s's %s only in case, and host names are case-insensitive: Host ignored", ih.Hostname, other.Key, other.Hostname)
-			continue
-		}
-		byLowerName[lower] = ih
-		out.Hosts = append(out.Hosts, ih)
-	}
-	out.Hosts = dropConflictingTLS(out.Hosts, d)
-	if len(out.Hosts) == 0 {
-		out.Hosts = []*Host{defaultHost(opts, secrets, d)}
-		for _, tc := range r.tlsContexts {
-			if len(tc.Spec.Hosts) > 0 {
-				d.Error(Key("TLSContext", tc.Name, tc.Namespace), "No Hosts defined, but TLSContexts exist that terminate TLS. The TLSContexts are being ignored.")
-			}
-		}
-	}
-	slices.SortStableFunc(out.Hosts, func(a, b *Host) int { return strings.Compare(a.Hostname, b.Hostname) })
+	// Listeners and Hosts read only their own resources: they are read on
+	// another core while this one reads the Mappings, with problems of
+	// their own merged once both are done.
+	hostsDiagnostics := newDiagnostics()
+	hostsRead := opts.Crew.Group()
+	hostsRead.Go(func() error {
+		readListenersAndHosts(out, r, opts, secrets, hostsDiagnostics)
+		return nil
+	})
 
 	// Mappings: the user's in key order, then the built-in ones.
 	mappings := newMappings(r.mappings, out.Settings, opts, d)
 	mappings = append(mappings, internalMappings(out.Settings, opts)...)
+	hostsRead.Wait()
+	d.merge(hostsDiagnostics)
 
 	// Clusters.
 	cs := &clusterSet{byName: map[string]*Cluster{}, tls: map[string]*TLSContext{}, res: resolvers(r)}
@@ -225,6 +189,58 @@ func Build(snap *snapshot.Snapshot, opts Options) *IR {
 		}
 	}
 	return out
+}
+
+// readListenersAndHosts reads the Listeners, one per socket, and the
+// Hosts, or the implicit default one.
+func readListenersAndHosts(out *IR, r *resources, opts Options, secrets secretLookup, d *Diagnostics) {
+	// Listeners, one per socket.
+	bound := map[string]*Listener{}
+	for _, l := range r.listeners {
+		il := newListener(l, "0.0.0.0", d)
+		if il == nil {
+			continue
+		}
+		if other, taken := bound[il.bindKey()]; taken {
+			d.Error(il.Key, "port %d is already used by %s", il.Port, other.Key)
+			continue
+		}
+		bound[il.bindKey()] = il
+		out.Listeners = append(out.Listeners, il)
+	}
+
+	// Hosts, or the implicit default one.
+	contexts := map[string]*v3alpha1.TLSContext{}
+	for _, tc := range r.tlsContexts {
+		contexts[tc.Namespace+"/"+tc.Name] = tc
+	}
+	byLowerName := map[string]*Host{}
+	for _, h := range r.hosts {
+		ih := newHost(h, contexts, secrets, d)
+		if ih == nil {
+			continue
+		}
+		// Host names are case-insensitive, and Envoy refuses a route
+		// table with two virtual hosts for one name. (The same name
+		// twice is one virtual host.)
+		lower := strings.ToLower(ih.Hostname)
+		if other, ok := byLowerName[lower]; ok && other.Hostname != ih.Hostname {
+			d.Error(ih.Key, "hostname %s differs from %s's %s only in case, and host names are case-insensitive: Host ignored", ih.Hostname, other.Key, other.Hostname)
+			continue
+		}
+		byLowerName[lower] = ih
+		out.Hosts = append(out.Hosts, ih)
+	}
+	out.Hosts = dropConflictingTLS(out.Hosts, d)
+	if len(out.Hosts) == 0 {
+		out.Hosts = []*Host{defaultHost(opts, secrets, d)}
+		for _, tc := range r.tlsContexts {
+			if len(tc.Spec.Hosts) > 0 {
+				d.Error(Key("TLSContext", tc.Name, tc.Namespace), "No Hosts defined, but TLSContexts exist that terminate TLS. The TLSContexts are being ignored.")
+			}
+		}
+	}
+	slices.SortStableFunc(out.Hosts, func(a, b *Host) int { return strings.Compare(a.Hostname, b.Hostname) })
 }
 
 // dropConflictingTLS keeps, for each TLS server name, the Hosts that
