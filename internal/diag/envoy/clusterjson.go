@@ -6,17 +6,6 @@ import (
 	endpointv3 "github.com/envoyproxy/go-control-plane/envoy/config/endpoint/v3"
 )
 
-// appendClusterJSON appends c's JSON as protojson writes it, or reports
-// false when c uses a field the cluster codecs do not write (TLS
-// origination's transport socket, for one: those clusters are few).
-func appendClusterJSON(buf []byte, c *clusterv3.Cluster) ([]byte, bool) {
-	w := jsonWriter{buf: buf}
-	if !clusterCodec.write(&w, c) {
-		return buf, false
-	}
-	return w.buf, true
-}
-
 // The codecs cover the fields the translator sets on clusters.
 var (
 	clusterCodec = newCodec(map[string]fieldWriter[*clusterv3.Cluster]{

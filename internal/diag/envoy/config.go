@@ -485,9 +485,11 @@ func (s *slabs) slab() []byte {
 	return make([]byte, 0, n)
 }
 
-// appendJSON writes the messages that make up most of envoy.json with
-// their codecs onto w.buf, when they can, as the append*JSON functions
-// do: clusters and connection managers without the Any record.
+// appendJSON writes the messages that make up most of envoy.json onto
+// w.buf with their codecs, as protojson writes them, or reports false
+// when m uses a field its codecs do not write (the caller then has
+// protojson write it). decoded holds what Anys were packed from (the
+// translator's record).
 func appendJSON(w *jsonWriter, m proto.Message, decoded map[*anypb.Any]proto.Message) bool {
 	w.comma = false
 	switch m := m.(type) {
@@ -495,6 +497,8 @@ func appendJSON(w *jsonWriter, m proto.Message, decoded map[*anypb.Any]proto.Mes
 		w.decoded = decoded
 		return routeCodec.write(w, m)
 	case *clusterv3.Cluster:
+		// Without the record: a cluster originating TLS (a transport
+		// socket) is refused, and those are few.
 		w.decoded = nil
 		return clusterCodec.write(w, m)
 	case *listenerv3.FilterChain:
@@ -504,6 +508,8 @@ func appendJSON(w *jsonWriter, m proto.Message, decoded map[*anypb.Any]proto.Mes
 		w.decoded = decoded
 		return listenerCodec.write(w, m)
 	case *hcmv3.HttpConnectionManager:
+		// As the template cuts it: its route table's routes, HTTP
+		// filters and access logs are stand-ins (name only).
 		w.decoded = nil
 		return hcmCodec.write(w, m)
 	}

@@ -154,7 +154,7 @@ func TestRouteCodecEqualsProtojson(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, ok := appendRouteJSON(nil, r, decodedForTest)
+			got, ok := appendPiece(r, decodedForTest)
 			if !ok {
 				t.Fatal("the codec refused a route it covers")
 			}
@@ -191,7 +191,7 @@ func TestRouteCodecRefusesWhatItDoesNotCover(t *testing.T) {
 	}
 	for name, r := range routes {
 		t.Run(name, func(t *testing.T) {
-			if got, ok := appendRouteJSON(nil, r, decodedForTest); ok {
+			if got, ok := appendPiece(r, decodedForTest); ok {
 				t.Errorf("codec wrote %s", got)
 			}
 		})
@@ -240,7 +240,7 @@ func TestClusterCodecEqualsProtojson(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, ok := appendClusterJSON(nil, c)
+			got, ok := appendPiece(c, nil)
 			if !ok {
 				t.Fatal("the codec refused a cluster it covers")
 			}
@@ -250,7 +250,7 @@ func TestClusterCodecEqualsProtojson(t *testing.T) {
 		})
 	}
 	tlsCluster := &clusterv3.Cluster{Name: "tls", TransportSocket: &corev3.TransportSocket{Name: "envoy.transport_sockets.tls"}}
-	if got, ok := appendClusterJSON(nil, tlsCluster); ok {
+	if got, ok := appendPiece(tlsCluster, nil); ok {
 		t.Errorf("codec wrote a transport socket it does not cover: %s", got)
 	}
 }
@@ -285,9 +285,9 @@ func TestCodecsNeverDropAField(t *testing.T) {
 			Action: &routev3.Route_Route{Route: &routev3.RouteAction{ClusterSpecifier: &routev3.RouteAction_Cluster{Cluster: "c"}, RetryPolicy: &routev3.RetryPolicy{}}},
 		}
 	}
-	writeRoute := func(m proto.Message) ([]byte, bool) { return appendRouteJSON(nil, m.(*routev3.Route), decodedForTest) }
+	writeRoute := func(m proto.Message) ([]byte, bool) { return appendPiece(m.(*routev3.Route), decodedForTest) }
 	cluster := func() proto.Message { return &clusterv3.Cluster{Name: "c"} }
-	writeCluster := func(m proto.Message) ([]byte, bool) { return appendClusterJSON(nil, m.(*clusterv3.Cluster)) }
+	writeCluster := func(m proto.Message) ([]byte, bool) { return appendPiece(m.(*clusterv3.Cluster), nil) }
 	tlsContext := func(fc *listenerv3.FilterChain) *tlsv3.DownstreamTlsContext {
 		return decodedForTest[fc.TransportSocket.GetTypedConfig()].(*tlsv3.DownstreamTlsContext)
 	}
@@ -311,7 +311,7 @@ func TestCodecsNeverDropAField(t *testing.T) {
 		if tls, ok := decodedForTest[fc.GetTransportSocket().GetTypedConfig()].(*tlsv3.DownstreamTlsContext); ok {
 			fc.TransportSocket.ConfigType = &corev3.TransportSocket_TypedConfig{TypedConfig: packed(tls)}
 		}
-		return appendFilterChainJSON(nil, fc, decodedForTest)
+		return appendPiece(fc, decodedForTest)
 	}
 	listener := func() proto.Message {
 		return &listenerv3.Listener{
@@ -322,7 +322,7 @@ func TestCodecsNeverDropAField(t *testing.T) {
 		}
 	}
 	writeListener := func(m proto.Message) ([]byte, bool) {
-		return appendListenerJSON(nil, m.(*listenerv3.Listener), decodedForTest)
+		return appendPiece(m.(*listenerv3.Listener), decodedForTest)
 	}
 	connectionManager := func() proto.Message {
 		return &hcmv3.HttpConnectionManager{
@@ -336,7 +336,7 @@ func TestCodecsNeverDropAField(t *testing.T) {
 			UseRemoteAddress:    wrapperspb.Bool(true),
 		}
 	}
-	writeHCM := func(m proto.Message) ([]byte, bool) { return appendHCMJSON(nil, m.(*hcmv3.HttpConnectionManager)) }
+	writeHCM := func(m proto.Message) ([]byte, bool) { return appendPiece(m.(*hcmv3.HttpConnectionManager), nil) }
 	hcmPart := func(get func(*hcmv3.HttpConnectionManager) proto.Message) func(proto.Message) proto.Message {
 		return func(m proto.Message) proto.Message { return get(m.(*hcmv3.HttpConnectionManager)) }
 	}
@@ -423,4 +423,13 @@ func TestStringsEscapeAsProtojson(t *testing.T) {
 			t.Errorf("str(%q) = %s (ok %v); protojson writes %s", s, w.buf, ok, want)
 		}
 	}
+}
+
+// appendPiece is what appendJSON writes for m on its own.
+func appendPiece(m proto.Message, decoded map[*anypb.Any]proto.Message) ([]byte, bool) {
+	w := &jsonWriter{}
+	if !appendJSON(w, m, decoded) {
+		return nil, false
+	}
+	return w.buf, true
 }

@@ -8,7 +8,6 @@ import (
 	tlsinspectorv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/listener/tls_inspector/v3"
 	hcmv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/http_connection_manager/v3"
 	tlsv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/transport_sockets/tls/v3"
-	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/anypb"
 )
 
@@ -17,22 +16,6 @@ import (
 // every translation, most of it for a small configuration. The codecs
 // below cover what the translator sets on them; anything else is
 // refused, and protojson writes that piece.
-
-func appendListenerJSON(buf []byte, l *listenerv3.Listener, decoded map[*anypb.Any]proto.Message) ([]byte, bool) {
-	w := jsonWriter{buf: buf, decoded: decoded}
-	if !listenerCodec.write(&w, l) {
-		return buf, false
-	}
-	return w.buf, true
-}
-
-func appendFilterChainJSON(buf []byte, fc *listenerv3.FilterChain, decoded map[*anypb.Any]proto.Message) ([]byte, bool) {
-	w := jsonWriter{buf: buf, decoded: decoded}
-	if !filterChainCodec.write(&w, fc) {
-		return buf, false
-	}
-	return w.buf, true
-}
 
 // typedConfigField writes a config_type oneof of which the codecs cover
 // only typed_config: oneof is the oneof field, typed its typed_config
@@ -127,17 +110,6 @@ var (
 
 	tlsInspectorCodec = newCodec(map[string]fieldWriter[*tlsinspectorv3.TlsInspector]{})
 )
-
-// appendHCMJSON writes an HTTP connection manager as the template cuts
-// it: its route table's routes, HTTP filters and access logs are
-// stand-ins (name only), everything else the translator sets is covered.
-func appendHCMJSON(buf []byte, m *hcmv3.HttpConnectionManager) ([]byte, bool) {
-	w := jsonWriter{buf: buf}
-	if !hcmCodec.write(&w, m) {
-		return buf, false
-	}
-	return w.buf, true
-}
 
 var (
 	hcmCodec = newCodec(map[string]fieldWriter[*hcmv3.HttpConnectionManager]{

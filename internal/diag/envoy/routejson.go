@@ -6,20 +6,8 @@ import (
 	matcherv3 "github.com/envoyproxy/go-control-plane/envoy/type/matcher/v3"
 	typev3 "github.com/envoyproxy/go-control-plane/envoy/type/v3"
 	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/types/known/anypb"
 	"google.golang.org/protobuf/types/known/wrapperspb"
 )
-
-// appendRouteJSON appends r's JSON as protojson writes it, or reports
-// false when r uses a field the route codecs do not write. decoded holds
-// what its Anys were packed from (the translator's record).
-func appendRouteJSON(buf []byte, r *routev3.Route, decoded map[*anypb.Any]proto.Message) ([]byte, bool) {
-	w := jsonWriter{buf: buf, decoded: decoded}
-	if !routeCodec.write(&w, r) {
-		return buf, false
-	}
-	return w.buf, true
-}
 
 // The codecs cover the fields the translator sets on routes.
 var (
