@@ -69,12 +69,7 @@ func anyMapField[M any](name string, get func(M) map[string]*anypb.Any) fieldWri
 		// A route's per-filter settings are one or two: their keys are
 		// sorted on the stack.
 		var small [4]string
-		keys := small[:0]
-		for k := range entries {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		for _, k := range keys {
+		for _, k := range appendSortedKeys(small[:0], entries) {
 			w.key(k)
 			if entries[k] == nil || !w.writeAny(entries[k]) {
 				return false
@@ -192,7 +187,11 @@ var (
 
 // sortedKeys are a map's keys in order; the maps here hold a few.
 func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
+	return appendSortedKeys(make([]string, 0, len(m)), m)
+}
+
+// appendSortedKeys appends m's keys to keys, in order.
+func appendSortedKeys[V any](keys []string, m map[string]V) []string {
 	for k := range m {
 		keys = append(keys, k)
 	}

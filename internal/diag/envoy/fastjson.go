@@ -228,16 +228,16 @@ func (w *jsonWriter) escaped(s string, i int) bool {
 			continue
 		}
 		c := s[i]
+		if plainByte[c] {
+			i++
+			continue
+		}
 		if c >= utf8.RuneSelf {
 			r, n := utf8.DecodeRuneInString(s[i:])
 			if r == utf8.RuneError && n == 1 {
 				return false
 			}
 			i += n
-			continue
-		}
-		if c >= ' ' && c != '"' && c != '\\' {
-			i++
 			continue
 		}
 		w.buf = append(w.buf, s[start:i]...)
