@@ -186,21 +186,11 @@ func (c *compiler) quest(a frag, nongreedy bool) frag {
 }
 
 func (c *compiler) byteRange(lo, hi uint8, fold bool) frag {
-	id, ok := c.alloc(1)
-	if !ok {
-		return frag{}
-	}
-	c.inst[id] = inst{op: instByteRange, lo: lo, hi: hi, fold: fold}
-	return frag{id, single(id << 1), false}
+	return c.open(inst{op: instByteRange, lo: lo, hi: hi, fold: fold}, false)
 }
 
 func (c *compiler) nop() frag {
-	id, ok := c.alloc(1)
-	if !ok {
-		return frag{}
-	}
-	c.inst[id] = inst{op: instNop}
-	return frag{id, single(id << 1), true}
+	return c.open(inst{op: instNop}, true)
 }
 
 func (c *compiler) match() frag {
@@ -213,12 +203,18 @@ func (c *compiler) match() frag {
 }
 
 func (c *compiler) emptyWidth() frag {
+	return c.open(inst{op: instEmptyWidth}, true)
+}
+
+// open is a fragment of the one instruction in, whose out is left to be
+// patched.
+func (c *compiler) open(in inst, nullable bool) frag {
 	id, ok := c.alloc(1)
 	if !ok {
 		return frag{}
 	}
-	c.inst[id] = inst{op: instEmptyWidth}
-	return frag{id, single(id << 1), true}
+	c.inst[id] = in
+	return frag{id, single(id << 1), nullable}
 }
 
 func (c *compiler) capture(a frag) frag {
